@@ -1,0 +1,77 @@
+"""Ranks, grades and the award (the red flag), with exact comparison and explicit tie handling.
+
+Seed 002 (三、结果运用): "根据日常评估和风采展示总分，评选出 4 个“好”等次，“好”等次中得分最高的授予“担当作为”流动红旗。"
+- Ranks are competition ranks (1, 1, 3) within period and group — or dense, a rubric setting.
+- A grade by rank (``top: 4``) goes to every unit with rank ≤ 4, so a tie at the cutoff gives more (并列).
+- The award is one physical flag for the rank-1 unit. A tie at rank 1 is broken by the rubric's
+  tie-breakers (a local rule, labelled as such); if still tied, every tied unit is marked pending
+  (待定) until the office records a decision.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.exact import round4
+from scoring.rubric import Rubric
+from scoring.rules.rank import competition_rank
+
+GROUP_KEYS = ["period", "group"]
+
+
+def rank_league(league: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) -> pd.DataFrame:
+    """Add ``rank``, ``grade``, ``flag`` and ``award_note`` to a league frame (one row per unit).
+
+    ``decisions`` maps (period, group) → entity for pending awards the office has decided.
+    """
+    league = league.copy()
+    league["rank"] = competition_rank(league, "final", GROUP_KEYS, rubric.tie_method)
+    league["grade"] = ""
+    key = round4(league["final"].to_numpy(dtype="float64"))
+    for grade in reversed(rubric.grades):  # earlier grades win: apply them last
+        hit = league["rank"] <= grade.top if grade.top is not None else key >= grade.min_final
+        league.loc[np.asarray(hit) & (league["grade"] == ""), "grade"] = grade.name
+    league["flag"] = ""
+    league["award_note"] = ""
+    if rubric.award is not None:
+        _assign_award(league, rubric, decisions or {})
+    league = league.sort_values(["period", "group", "rank", "entity"], kind="stable").reset_index(drop=True)
+    return league
+
+
+def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict) -> None:
+    award = rubric.award
+    top = league[league["rank"] == 1]
+    if award.requires_grade:
+        top = top[top["grade"] == award.requires_grade]
+    names = {c.id: c.name for c in rubric.components}
+    for (period, group), cands in top.groupby(GROUP_KEYS, sort=False):
+        idx = list(cands.index)
+        steps = []
+        if len(idx) > 1:
+            tied = "、".join(league.loc[idx, "entity"])
+            steps.append(f"{tied} 总分并列第一")
+            for tb in award.tie_breakers:
+                vals = pd.Series(round4(league.loc[idx, tb].to_numpy(dtype="float64")), index=idx)
+                best = vals.max()
+                kept = list(vals[vals == best].index)
+                if len(kept) < len(idx):
+                    steps.append(f"比较{names.get(tb, tb)}：{'、'.join(league.loc[kept, 'entity'])}较高")
+                idx = kept
+                if len(idx) == 1:
+                    break
+        decided = decisions.get((period, group))
+        if len(idx) == 1:
+            league.loc[idx, "flag"] = award.mark
+            if steps:
+                steps.append(f"按{award.tie_breakers_label or '并列处理规则'}，{award.mark}授予 {league.loc[idx[0], 'entity']}")
+        elif decided is not None and decided in set(league.loc[idx, "entity"]):
+            winner = [i for i in idx if league.loc[i, "entity"] == decided]
+            league.loc[winner, "flag"] = award.mark
+            steps.append(f"仍并列，由办公室决定授予 {decided}")
+        else:
+            league.loc[idx, "flag"] = award.pending_mark
+            steps.append(f"仍并列：{'、'.join(league.loc[idx, 'entity'])} 均标为{award.pending_mark}，请办公室决定")
+        note = "；".join(steps)
+        group_rows = (league["period"] == period) & (league["group"] == group)
+        league.loc[group_rows & (league["rank"] == 1), "award_note"] = note

@@ -1,0 +1,94 @@
+"""Read observation files (the interchange format) into one normalised frame.
+
+Interchange format (DESIGN.md): CSV or XLSX, one sheet, long format, one fact a row, header required:
+``period, entity, indicator, item, value, ref, note`` (optional ``group``). UTF-8 with or without BOM;
+GBK/GB18030 as Excel in China often writes it is accepted too. Every row keeps a ``line`` label
+("第5行" for CSV, counting the header as line 1; "Sheet1!5" for XLSX) so problems can name it.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from scoring.problems import InputError, Problem
+
+COLUMNS = ["period", "entity", "indicator", "item", "value", "ref", "note"]
+OPTIONAL = ["group"]
+DEFAULT_GROUP = ""
+
+
+def decode_csv(raw: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (BOM accepted), else GB18030 (a superset of GBK). Returns (text, encoding)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise InputError([Problem("文件 file", "无法识别文件编码，请另存为 UTF-8 CSV (cannot decode: not UTF-8 nor GBK)")])
+
+
+def _normalise(frame: pd.DataFrame, lines: list[str], source: str) -> pd.DataFrame:
+    frame = frame.rename(columns=lambda c: str(c).strip().lower().lstrip("\ufeff"))
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(f"{source} 表头 header", f"缺少列 missing column(s): {', '.join(missing)}；"
+                                                         f"表头应为 {','.join(COLUMNS)}（可选 group）")])
+    out = pd.DataFrame({c: frame[c].fillna("").astype(str).str.strip() for c in COLUMNS})
+    out["group"] = frame["group"].fillna("").astype(str).str.strip() if "group" in frame.columns else DEFAULT_GROUP
+    out["line"] = lines
+    blank = (out[COLUMNS] == "").all(axis=1)
+    return out.loc[~blank].reset_index(drop=True)
+
+
+def read_csv_bytes(raw: bytes, source: str = "CSV") -> pd.DataFrame:
+    text, _ = decode_csv(raw)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    lines = [f"第{i + 2}行" for i in range(len(frame))]
+    return _normalise(frame, lines, source)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    return str(v)
+
+
+def read_xlsx_bytes(raw: bytes, source: str = "XLSX") -> pd.DataFrame:
+    """Read the first visible sheet with calamine: cached values only, formulas are never evaluated."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    visible = [s.name for s in wb.sheets_metadata if str(s.visible).lower().endswith("visible")
+               and "hidden" not in str(s.visible).lower()]
+    name = visible[0] if visible else wb.sheet_names[0]
+    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    if not rows:
+        raise InputError([Problem(f"{name}!1", "工作表为空 (the sheet is empty)")])
+    header = [_cell_text(h) for h in rows[0]]
+    body = [[_cell_text(v) for v in r] + [""] * (len(header) - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=str)
+    lines = [f"{name}!{i + 2}" for i in range(len(frame))]
+    return _normalise(frame, lines, name)
+
+
+def read_observations(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or XLSX observation file. Raises :class:`InputError` on unreadable files."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(str(path), "文件不存在 (file not found)")])
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_bytes(raw, path.name)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return read_xlsx_bytes(raw, path.name)
+    raise InputError([Problem(str(path), f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx "
+                                         "(unsupported file type)")])

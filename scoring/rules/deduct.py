@@ -1,0 +1,74 @@
+"""Deduct-until-zero checklists: max − Σ amount × count, never below 0."""
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from scoring.exact import fmt_points
+from scoring.rules.base import ItemSpec, Rule, fragment, item_value, join_reasons, num_text, register
+
+
+class Deduction(BaseModel):
+    """One named finding: ``amount`` points off per count (``kind: count``) or once (``kind: flag``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: str
+    amount: float
+    kind: Literal["count", "flag"] = "count"
+    say: str = ""  # how a finding reads in a reason, e.g. "设备故障 {n} 次"; default "{item} {n}"
+    clause: str = ""  # the seed's words for this finding
+
+
+@register
+class Deduct(Rule):
+    """Points off per finding, 扣完为止.
+
+    Seed 002 (1.3): "设施设备不全的, 每缺 1 项扣 1 分, 扣完为止。"
+    Seed 002 (4.1): "未按要求设置自助服务区的扣2分；设施设备不能正常运行的，发现1次扣1分，扣完为止。"
+    Seed 002 (5.2): "制度不健全的扣1分，未建立工作台账的扣1分，制度落实不到位的，每发现1次扣1分，扣完为止。"
+    """
+
+    type = "deduct"
+    deductions: list[Deduction]
+
+    def items(self, ind):
+        return [ItemSpec(d.item, d.kind, hint="1/0 或 是/否" if d.kind == "flag" else "次数／个数")
+                for d in self.deductions]
+
+    def score(self, rows, units, ind, ctx=None):
+        total = np.zeros(len(units))
+        parts = []
+        for d in self.deductions:
+            n = item_value(rows, units, d.item)
+            off = d.amount * n
+            total += off
+            if d.kind == "flag":
+                said = pd.Series([d.say or d.item] * len(units), dtype=object)
+            else:
+                said = _fill_n((d.say or "{item} {n}").replace("{item}", d.item), n)
+            parts.append(fragment(off > 0, said + " −" + num_text(off)))
+        points = np.maximum(0.0, ind.max - total)
+        floored = total > ind.max
+        parts.append(fragment(floored, pd.Series(["扣完为止"] * len(units))))
+        return pd.DataFrame({"points": points, "reason": join_reasons(parts)}, index=units.index)
+
+    def describe(self, ind):
+        parts = []
+        for d in self.deductions:
+            if d.kind == "flag":
+                parts.append(f"{d.item}扣{fmt_points(d.amount)}分")
+            else:
+                parts.append(f"{d.item}每1个扣{fmt_points(d.amount)}分")
+        return "；".join(parts) + f"，扣完为止（满分{fmt_points(ind.max)}分）。"
+
+
+def _fill_n(template: str, n: np.ndarray) -> pd.Series:
+    """Put each unit's count into ``template`` at ``{n}`` (vectorised)."""
+    head, _, tail = template.partition("{n}")
+    if not _:
+        return pd.Series([template] * len(n), dtype=object)
+    return head + num_text(n) + tail

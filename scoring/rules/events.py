@@ -1,0 +1,158 @@
+"""Bonus and penalty events by level, with one-event-per-ref merging and a cap."""
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from scoring.exact import fmt_points
+from scoring.problems import Problem
+from scoring.rules.base import UNIT_KEYS, ItemSpec, Rule, join_reasons, register
+
+
+class JudgedEvent(BaseModel):
+    """Each row is one occurrence whose value is the points decided within [lo, hi] (视情况扣1-3分)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    item: str = "酌情扣分"
+    lo: float
+    hi: float
+
+
+class Posts(BaseModel):
+    """A post earns ``base``, plus ``step`` per full ``per`` reads, the extra capped at ``extra_max``.
+
+    Seed 002 (8.3): "在“淄博行政审批服务”微信公众号每发布一篇信息得 1 分；单篇阅读量每过 1000 人次加 0.1 分，最多加 1 分。"
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    item: str = "公众号"
+    base: float
+    per: float
+    step: float
+    extra_max: float
+
+
+@register
+class Events(Rule):
+    """Per-level points for each event, capped.
+
+    Seed 002 (8.1): "国家级每件加5分，省级每件加3分，市级每件加2分，被市行政审批服务局认定推广的加1.5分，被区行政审批
+    服务局认定推广的加1分。同一件事涉及多层级的，按最高分值加分。最高加10分。"
+    Seed 002 (8.4): "视情况扣1-3分；工作不落实、不到位被省级及以上通报的，每次扣3分，被市级通报的，每次扣2分，
+    被市行政审批服务局通报的，每次扣1分。最高扣10分。"
+
+    A level row's value is a count (empty = 1). With ``merge_by_ref`` (bonuses: 相同内容不重复加分), rows that
+    share a non-empty ``ref`` are one event worth its highest-scoring row, and a level row with a ref must
+    have value 1. Penalties are never merged (每次扣). ``points`` are returned as a magnitude; the
+    indicator's kind (bonus/penalty) gives the sign.
+    """
+
+    type = "events"
+    levels: dict[str, float] = {}
+    judged: JudgedEvent | None = None
+    posts: Posts | None = None
+    cap: float
+    merge_by_ref: bool = True
+    unit_word: str = "件"
+
+    def items(self, ind):
+        specs = [ItemSpec(level, "count", required=False, multi=True, empty_means=1.0, hint="件数（空=1）")
+                 for level in self.levels]
+        if self.judged:
+            specs.append(ItemSpec(self.judged.item, "number", required=False, multi=True, lo=self.judged.lo,
+                                  hi=self.judged.hi,
+                                  hint=f"每次 {fmt_points(self.judged.lo)}–{fmt_points(self.judged.hi)} 分"))
+        if self.posts:
+            specs.append(ItemSpec(self.posts.item, "count", required=False, multi=True, hint="单篇阅读量"))
+        return specs
+
+    def max_points(self, ind):
+        return float(self.cap)
+
+    def check(self, rows, ind):
+        problems: list[Problem] = []
+        if not self.merge_by_ref or len(rows) == 0:
+            return problems
+        level_rows = rows[rows["item"].isin(list(self.levels)) & (rows["ref"] != "")]
+        bad = level_rows[level_rows["num"] != 1]
+        for line, item, value in zip(bad["line"], bad["item"], bad["value"]):
+            problems.append(Problem(line, f"指标 {ind.code} 的 {item} 行填写了 ref（同一事项），value 必须为 1，"
+                                          f"实际为 “{value}” (a level row with a ref must have value 1)"))
+        return problems
+
+    def warnings(self, rows, ind) -> list[Problem]:
+        """Identical event rows without ref: counted twice as the rule says, but flagged for a clerk."""
+        if len(rows) == 0:
+            return []
+        plain = rows[rows["ref"] == ""]
+        dup = plain[plain.duplicated(["period", "entity", "item", "value"], keep="first")]
+        return [Problem(line, f"{period} {entity} 指标 {ind.code} 有与前面完全相同的 {item}={value} 行，已按两次计入；"
+                              f"请核对是否重复录入 (possible double entry)", "warning")
+                for line, period, entity, item, value in
+                zip(dup["line"], dup["period"], dup["entity"], dup["item"], dup["value"])]
+
+    def row_points(self, rows: pd.DataFrame) -> np.ndarray:
+        """Points of each row: level × count, a judged row's own value, or a post's points from its reads."""
+        item = rows["item"]
+        num = rows["num"].to_numpy(dtype="float64")
+        pts = item.map(self.levels).to_numpy(dtype="float64") * num
+        if self.judged:
+            pts = np.where(item == self.judged.item, num, pts)
+        if self.posts:
+            p = self.posts
+            extra = np.minimum(p.extra_max, p.step * np.floor(num / p.per))
+            pts = np.where(item == p.item, p.base + extra, pts)
+        return np.nan_to_num(pts)
+
+    def score(self, rows, units, ind, ctx=None):
+        if len(rows) == 0:
+            return pd.DataFrame({"points": np.zeros(len(units)), "reason": np.array([""] * len(units), dtype=object)},
+                                index=units.index)
+        ev = rows[["period", "entity", "item", "num", "ref"]].copy()
+        ev["pts"] = self.row_points(rows)
+        ev["key"] = np.where(ev["ref"] != "", ev["ref"], "#" + pd.Series(np.arange(len(ev)), index=ev.index).astype(str))
+        ev["merged"] = False
+        if self.merge_by_ref:
+            with_ref = ev["ref"] != ""
+            sizes = ev.groupby(UNIT_KEYS + ["key"], sort=False)["pts"].transform("size")
+            ev["merged"] = with_ref & (sizes > 1)
+            ev = ev.sort_values("pts", ascending=False, kind="stable").drop_duplicates(UNIT_KEYS + ["key"])
+        ev["text"] = _event_text(ev, self, "−" if ind.kind == "penalty" else "+")
+        agg = ev.groupby(UNIT_KEYS, sort=False).agg(raw=("pts", "sum"), text=("text", "；".join)).reset_index()
+        merged = units[UNIT_KEYS].merge(agg, on=UNIT_KEYS, how="left")
+        raw = merged["raw"].fillna(0.0).to_numpy(dtype="float64")
+        points = np.minimum(float(self.cap), raw)
+        text = merged["text"].fillna("").to_numpy(dtype=object)
+        capped = np.where(raw > self.cap, f"（合计超过上限，按{fmt_points(self.cap)}分计）", "").astype(object)
+        sign = "−" if ind.kind == "penalty" else "+"
+        total = np.where(raw > 0, "，合计" + sign + pd.Series(points).map(fmt_points).to_numpy(dtype=object), "")
+        reason = join_reasons([text]) + total.astype(object) + capped
+        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+
+    def describe(self, ind):
+        verb = "扣" if ind.kind == "penalty" else "加"
+        parts = [f"{level}每{self.unit_word}{verb}{fmt_points(p)}分" for level, p in self.levels.items()]
+        if self.judged:
+            parts.insert(0, f"视情况每次{verb}{fmt_points(self.judged.lo)}-{fmt_points(self.judged.hi)}分")
+        if self.posts:
+            p = self.posts
+            parts.append(f"{p.item}每篇{verb}{fmt_points(p.base)}分，单篇阅读量每过{fmt_points(p.per)}人次"
+                         f"再{verb}{fmt_points(p.step)}分，最多{verb}{fmt_points(p.extra_max)}分")
+        tail = "同一事项涉及多个层级的按最高分值计，" if self.merge_by_ref else "每次分别计，"
+        return "；".join(parts) + f"。{tail}最高{verb}{fmt_points(self.cap)}分。"
+
+
+def _event_text(ev: pd.DataFrame, rule: Events, sign: str) -> pd.Series:
+    item = ev["item"].astype(str)
+    num = ev["num"].map(fmt_points)
+    pts = ev["pts"].map(fmt_points)
+    count_text = item + " " + num + rule.unit_word
+    if rule.judged:
+        count_text = count_text.where(item != rule.judged.item, item)
+    if rule.posts:
+        count_text = count_text.where(item != rule.posts.item, item + "（阅读" + num + "）")
+    ref_text = pd.Series(np.where(ev["merged"], "（同一事项按最高分值）", ""), index=ev.index)
+    return count_text + ref_text + " " + sign + pts
