@@ -1,0 +1,1 @@
+"""The ``flagboard`` command line: one module per verb, dispatched from :mod:`cli.main`."""

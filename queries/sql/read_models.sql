@@ -1,0 +1,95 @@
+-- name: schemes
+-- Returns the schemes that have results, with their number of periods and whether data is demo data.
+SELECT r.scheme, count(DISTINCT r.period) AS n_periods,
+       bool_or(coalesce(e.is_demo, FALSE)) AS is_demo
+FROM results r LEFT JOIN entities e ON e.scheme = r.scheme AND e.entity = r.entity
+GROUP BY r.scheme ORDER BY r.scheme;
+
+-- name: periods
+-- Returns the periods of a scheme that have results, oldest first.
+SELECT DISTINCT period FROM results WHERE scheme = $scheme ORDER BY period;
+
+-- name: groups
+-- Returns the groups (units of competition) of a scheme in a period.
+SELECT DISTINCT grp FROM results WHERE scheme = $scheme AND period = $period ORDER BY grp;
+
+-- name: league
+-- Returns a period's league table: one row per unit with totals, rank, grade, flag and the rank change
+-- versus the previous period that has results (positive = moved up), plus whether the unit is demo data.
+WITH prev AS (
+    SELECT max(period) AS period FROM results WHERE scheme = $scheme AND period < $period
+)
+SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
+       p.rank AS prev_rank, p.rank - r.rank AS rank_change, coalesce(e.is_demo, FALSE) AS is_demo
+FROM results r
+LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = (SELECT period FROM prev)
+LEFT JOIN entities e ON e.scheme = r.scheme AND e.entity = r.entity
+WHERE r.scheme = $scheme AND r.period = $period
+ORDER BY r.grp, r.rank, r.entity;
+
+-- name: components
+-- Returns the component scores (e.g. daily, showcase) of every unit in a period, long format.
+SELECT entity, component, value FROM result_components
+WHERE scheme = $scheme AND period = $period;
+
+-- name: entity_detail
+-- Returns one unit's per-indicator points, max, lost points, reason and place (rank ladders) in a period.
+SELECT indicator, category, kind, points, max, lost, reason, place
+FROM results_indicator
+WHERE scheme = $scheme AND period = $period AND entity = $entity;
+
+-- name: entity_history
+-- Returns one unit's final, rank, grade and flag in every period, with the group median and leader's final.
+WITH g AS (
+    SELECT period, grp, median(final) AS median_final, max(final) AS leader_final, count(*) AS n_units
+    FROM results WHERE scheme = $scheme GROUP BY period, grp
+)
+SELECT r.period, r.grp, r.final, r.rank, r.grade, r.flag, g.median_final, g.leader_final, g.n_units
+FROM results r JOIN g ON g.period = r.period AND g.grp = r.grp
+WHERE r.scheme = $scheme AND r.entity = $entity
+ORDER BY r.period;
+
+-- name: trend_totals
+-- Returns final, rank, grade, flag of every unit in every period of a scheme (the analyst's base slice).
+SELECT period, grp, entity, base, bonus, penalty, final, rank, grade, flag
+FROM results WHERE scheme = $scheme ORDER BY period, grp, rank;
+
+-- name: trend_indicators
+-- Returns every unit's points and lost points per indicator and category in every period of a scheme.
+SELECT period, grp, entity, indicator, category, kind, points, max, lost
+FROM results_indicator WHERE scheme = $scheme ORDER BY period, entity, indicator;
+
+-- name: observations_of
+-- Returns the stored observation rows of one unit in one period (the facts behind its score).
+SELECT period, entity, indicator, item, value, ref, note, grp AS "group"
+FROM observations WHERE scheme = $scheme AND period = $period AND entity = $entity
+ORDER BY indicator, item;
+
+-- name: observations_period
+-- Returns every stored observation row of a period, in the interchange format.
+SELECT period, entity, indicator, item, value, ref, note, grp AS "group"
+FROM observations WHERE scheme = $scheme AND period = $period
+ORDER BY entity, indicator, item;
+
+-- name: flag_history
+-- Returns the red flag holder (or pending units) of every period of a scheme, oldest first.
+SELECT period, grp, entity, flag, final FROM results
+WHERE scheme = $scheme AND flag <> '' ORDER BY period, grp, entity;
+
+-- name: annual
+-- Returns per unit and year: mean of the quarterly finals scored that year, number of 好 grades and flags.
+SELECT substr(period, 1, 4) AS year, grp, entity, avg(final) AS mean_final, count(*) AS n_periods,
+       count(*) FILTER (WHERE grade <> '') AS n_graded, count(*) FILTER (WHERE flag = $mark) AS n_flags
+FROM results WHERE scheme = $scheme
+GROUP BY year, grp, entity ORDER BY year, grp, mean_final DESC;
+
+-- name: decisions
+-- Returns the office's recorded award decisions of a scheme (who decided a pending flag, and why).
+SELECT period, grp, entity, who, why, ts FROM award_decisions WHERE scheme = $scheme ORDER BY period;
+
+-- name: audit_log
+-- Returns audit rows, newest first, optionally filtered by scheme, period and entity (empty = all).
+SELECT audit_id, ts, who, action, scheme, period, entity, detail, why FROM audit
+WHERE ($scheme = '' OR scheme = $scheme) AND ($period = '' OR period = $period)
+  AND ($entity = '' OR entity = $entity)
+ORDER BY audit_id DESC;

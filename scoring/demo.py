@@ -1,0 +1,174 @@
+"""Synthetic but plausible demo observations (演示数据) for any rubric, deterministic from a seed.
+
+Each unit has a latent quality that drifts across periods, so ranks move but do not jump at random.
+Values respect every item's kind and range, so the data always validates. For rubrics with a
+好-style grade and an award, three periods get constructed ties (checked by scoring): a full tie at
+the top (待定 until the office decides), a top tie broken by the tie-breakers, and a tie at the grade
+cutoff (more units than the quota get the grade).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.rubric import Rubric
+from scoring.rules.base import ItemSpec
+
+QUARTERS = [f"{y}Q{q}" for y in (2022, 2023) for q in (1, 2, 3, 4)]
+DEMO_NOTE = "演示数据"
+
+
+def _short(v) -> str:
+    return f"{float(v):.4f}".rstrip("0").rstrip(".")
+
+
+def _value(rng, spec: ItemSpec, rule_type: str, q: float) -> str | None:
+    """One demo value for an item, better on average for a unit of higher quality ``q``."""
+    if spec.kind == "label":
+        labels = list(spec.labels)
+        weights = np.linspace(1.0 + max(q, 0), 1.0, len(labels))
+        return str(rng.choice(labels, p=weights / weights.sum()))
+    if spec.kind == "flag":
+        p = 0.85 if rule_type == "award" else 0.3 / (1 + np.exp(q))
+        return "1" if rng.random() < p else "0"
+    if spec.kind == "count":
+        if rule_type == "award":
+            return str(int(rng.integers(0, 9)))
+        return str(int(rng.poisson(max(0.2, 1.8 - 0.7 * q))))
+    if spec.kind == "judged":
+        if rng.random() < 0.3 + 0.1 * q:
+            return "0"
+        return _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 0.5)))
+    if spec.kind == "number":
+        lo, hi = spec.lo or 0.0, spec.hi if spec.hi is not None else 100.0
+        centre = lo + (hi - lo) * min(0.97, 0.86 + 0.04 * q)
+        v = np.clip(rng.normal(centre, (hi - lo) * 0.04), lo, hi)
+        return _short(np.round(v * 2) / 2)
+    if spec.kind == "measure":
+        return _short(np.round(rng.normal(50 + 12 * q, 10)))  # coarse: ties happen, as in real counts
+    return None
+
+
+def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str) -> list[dict]:
+    rows = []
+    rule = ind.rule
+    bonus = ind.kind == "bonus"
+    n = rng.poisson(max(0.2, (0.9 + 0.3 * q) if bonus else (0.7 - 0.3 * q)))
+    posts_item = getattr(getattr(rule, "posts", None), "item", None)
+    for k in range(int(n)):
+        spec = specs[int(rng.integers(0, len(specs)))]
+        ref = ""
+        if spec.name == posts_item:
+            value = str(int(rng.choice([300, 800, 1200, 2500, 6000, 9999, 15000])))
+            ref = f"稿-{entity}-{period}-{k}"
+        elif spec.kind == "number":
+            value = _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 1.0)))
+        else:
+            value = "1"
+        rows.append({"indicator": ind.code, "item": spec.name, "value": value, "ref": ref})
+    levels = list(getattr(rule, "levels", {}))
+    if bonus and getattr(rule, "merge_by_ref", False) and len(levels) >= 2 and rng.random() < 0.25:
+        ref = f"事项-{entity}-{period}"
+        for level in levels[:2]:
+            rows.append({"indicator": ind.code, "item": level, "value": "1", "ref": ref})
+    return rows
+
+
+def demo_observations(rubric: Rubric, entities: list[str], periods: list[str] | None = None, seed: int = 2022,
+                      groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """Observations for every entity × period, in the interchange format (+ ``group``)."""
+    rng = np.random.default_rng(seed)
+    periods = periods or QUARTERS
+    quality = {e: rng.normal(0, 1) for e in entities}
+    rows: list[dict] = []
+    for period in periods:
+        for e in entities:
+            quality[e] = 0.5 * quality[e] + 0.85 * rng.normal(0, 1)
+            q = quality[e]
+            for ind in rubric.indicators:
+                specs = ind.rule.items(ind)
+                if ind.kind in ("bonus", "penalty"):
+                    rows += [{"period": period, "entity": e, **r} for r in _events(rng, ind, specs, q, period, e)]
+                    continue
+                for spec in specs:
+                    if spec.group and spec.kind != "measure":
+                        continue  # demo data ranks by measure (实绩), never by a given place
+                    rows.append({"period": period, "entity": e, "indicator": ind.code, "item": spec.name,
+                                 "value": _value(rng, spec, ind.rule.type, q), "ref": ""})
+    frame = pd.DataFrame(rows)
+    frame["note"] = DEMO_NOTE
+    frame["group"] = frame["entity"].map(groups).fillna("") if groups else ""
+    return frame[["period", "entity", "indicator", "item", "value", "ref", "note", "group"]].reset_index(drop=True)
+
+
+def copy_unit(frame: pd.DataFrame, period: str, source: str, target: str) -> pd.DataFrame:
+    """Replace ``target``'s rows in ``period`` by a copy of ``source``'s (refs renamed to stay distinct)."""
+    keep = frame[~((frame["period"] == period) & (frame["entity"] == target))]
+    copied = frame[(frame["period"] == period) & (frame["entity"] == source)].copy()
+    copied["entity"] = target
+    copied["ref"] = copied["ref"].str.replace(source, target, regex=False)
+    return pd.concat([keep, copied], ignore_index=True)
+
+
+def _top(league: pd.DataFrame, period: str, n: int) -> list[str]:
+    part = league[league["period"] == period].sort_values(["rank", "entity"])
+    return list(part["entity"].iloc[:n])
+
+
+def _period_league(frame: pd.DataFrame, rubric: Rubric, period: str) -> pd.DataFrame:
+    from scoring.engine import score
+
+    league = score(frame[frame["period"] == period], rubric).league
+    return league
+
+
+def with_tie_scenarios(frame: pd.DataFrame, rubric: Rubric, periods: list[str]) -> pd.DataFrame:
+    """Construct the ties an office must see handled (see module docstring); each is checked by scoring.
+
+    Copying a unit moves the others' measured (实绩) ranks too, so every construction is verified and
+    candidate pairs are tried in order until the intended tie appears.
+    """
+    if rubric.award is None or not rubric.grades or len(periods) < 7:
+        return frame
+    mark, pending = rubric.award.mark, rubric.award.pending_mark
+
+    def first_that(period: str, pairs, tweak, ok):
+        nonlocal frame
+        for src, dst in pairs:
+            trial = tweak(copy_unit(frame, period, src, dst), period, dst)
+            if trial is not None and ok(_period_league(trial, rubric, period)):
+                frame = trial
+                return
+
+    def pairs(period: str, start: int, n: int = 4):
+        ranked = _top(_period_league(frame, rubric, period), period, start + n + 1)
+        return list(zip(ranked[start:], ranked[start + 1:]))
+
+    # 1. a full tie at the top: both pending (待定) until the office decides
+    first_that(periods[3], pairs(periods[3], 0), lambda t, p, d: t,
+               lambda lg: (lg["flag"] == pending).sum() == 2)
+
+    # 2. a top tie broken by the tie-breakers: the copy gets +3 daily (a 3-point bonus) and −7 showcase
+    showcase = next((i for i in rubric.indicators if i.kind == "score"), None)
+    bonus3 = next(((i, lvl) for i in rubric.indicators if i.kind == "bonus"
+                   for lvl, pts in getattr(i.rule, "levels", {}).items() if pts == 3), None)
+    if showcase is not None and bonus3 is not None:
+        def tweak(trial, period, dst):
+            sel = (trial["period"] == period) & (trial["entity"] == dst) & (trial["indicator"] == showcase.code)
+            old = float(trial.loc[sel, "value"].iloc[0])
+            if old < 7:
+                return None
+            trial.loc[sel, "value"] = _short(old - 7)
+            ind, level = bonus3
+            extra = trial.loc[sel].assign(indicator=ind.code, item=level, value="1", ref="")
+            return pd.concat([trial, extra], ignore_index=True)
+
+        first_that(periods[5], pairs(periods[5], 0), tweak,
+                   lambda lg: (lg["rank"] == 1).sum() == 2 and (lg["flag"] == mark).sum() == 1)
+
+    # 3. a tie at the grade cutoff: the quota's last place is shared, so more units get the grade
+    quota = next((g.top for g in rubric.grades if g.top), None)
+    if quota and quota > 1:
+        first_that(periods[6], pairs(periods[6], quota - 2), lambda t, p, d: t,
+                   lambda lg: (lg["rank"] == quota).sum() >= 2)
+    return frame.reset_index(drop=True)
