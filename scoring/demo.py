@@ -135,40 +135,49 @@ def with_tie_scenarios(frame: pd.DataFrame, rubric: Rubric, periods: list[str]) 
     def first_that(period: str, pairs, tweak, ok):
         nonlocal frame
         for src, dst in pairs:
-            trial = tweak(copy_unit(frame, period, src, dst), period, dst)
-            if trial is not None and ok(_period_league(trial, rubric, period)):
-                frame = trial
-                return
+            for trial in tweak(copy_unit(frame, period, src, dst), period, dst):
+                if ok(_period_league(trial, rubric, period)):
+                    frame = trial
+                    return True
+        return False
 
-    def pairs(period: str, start: int, n: int = 4):
-        ranked = _top(_period_league(frame, rubric, period), period, start + n + 1)
-        return list(zip(ranked[start:], ranked[start + 1:]))
+    def ranked(period: str, n: int) -> list[str]:
+        return _top(_period_league(frame, rubric, period), period, n)
+
+    def as_is(trial, period, dst):
+        return [trial]
 
     # 1. a full tie at the top: both pending (待定) until the office decides
-    first_that(periods[3], pairs(periods[3], 0), lambda t, p, d: t,
-               lambda lg: (lg["flag"] == pending).sum() == 2)
+    top = ranked(periods[3], 6)
+    first_that(periods[3], [(top[0], d) for d in top[1:]], as_is, lambda lg: (lg["flag"] == pending).sum() == 2)
 
-    # 2. a top tie broken by the tie-breakers: the copy gets +3 daily (a 3-point bonus) and −7 showcase
+    # 2. a top tie broken by the tie-breakers: the copy's daily moves by 3 points (an event worth 3) and its
+    #    showcase by 7 the other way (0.7·3 = 0.3·7), so finals stay equal and the tie-breakers decide
     showcase = next((i for i in rubric.indicators if i.kind == "score"), None)
-    bonus3 = next(((i, lvl) for i in rubric.indicators if i.kind == "bonus"
-                   for lvl, pts in getattr(i.rule, "levels", {}).items() if pts == 3), None)
-    if showcase is not None and bonus3 is not None:
-        def tweak(trial, period, dst):
+    moves = [(i, lvl, -7 if i.kind == "bonus" else 7) for i in rubric.indicators if i.kind in ("bonus", "penalty")
+             for lvl, pts in getattr(i.rule, "levels", {}).items() if pts == 3]
+    if showcase is not None and moves:
+        def shifted(trial, period, dst):
             sel = (trial["period"] == period) & (trial["entity"] == dst) & (trial["indicator"] == showcase.code)
             old = float(trial.loc[sel, "value"].iloc[0])
-            if old < 7:
-                return None
-            trial.loc[sel, "value"] = _short(old - 7)
-            ind, level = bonus3
-            extra = trial.loc[sel].assign(indicator=ind.code, item=level, value="1", ref="")
-            return pd.concat([trial, extra], ignore_index=True)
+            out = []
+            for ind, level, delta in moves:
+                if 0 <= old + delta <= (showcase.rule.items(showcase)[0].hi or 100):
+                    t = trial.copy()
+                    t.loc[sel, "value"] = _short(old + delta)
+                    out.append(pd.concat([t, t.loc[sel].assign(indicator=ind.code, item=level, value="1", ref="")],
+                                         ignore_index=True))
+            return out
 
-        first_that(periods[5], pairs(periods[5], 0), tweak,
-                   lambda lg: (lg["rank"] == 1).sum() == 2 and (lg["flag"] == mark).sum() == 1)
+        for period in [periods[i] for i in (5, 4, 2, 1, 7, 0) if i < len(periods)]:
+            top = ranked(period, 6)
+            if first_that(period, [(top[0], d) for d in top[1:]], shifted,
+                          lambda lg: (lg["rank"] == 1).sum() == 2 and (lg["flag"] == mark).sum() == 1):
+                break
 
     # 3. a tie at the grade cutoff: the quota's last place is shared, so more units get the grade
     quota = next((g.top for g in rubric.grades if g.top), None)
     if quota and quota > 1:
-        first_that(periods[6], pairs(periods[6], quota - 2), lambda t, p, d: t,
-                   lambda lg: (lg["rank"] == quota).sum() >= 2)
+        near = ranked(periods[6], quota + 3)[quota - 2:]
+        first_that(periods[6], list(zip(near, near[1:])), as_is, lambda lg: (lg["rank"] == quota).sum() >= 2)
     return frame.reset_index(drop=True)

@@ -132,7 +132,8 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
     for (period, entity) in groups[groups > 1].index:
         problems.append(Problem(f"{period} {entity}", "同一单位在同一期间填写了不同的 group (one unit, several groups)"))
 
-    problems += _check_alternatives_and_completeness(obs[known & (obs["entity"] != "")], rubric)
+    # rows with a bad period or no entity are reported above; they must not invent incomplete units
+    problems += _check_alternatives_and_completeness(obs[known & ~bad_period & ~no_entity], rubric)
     return obs.drop(columns=["spec_pos"]), problems
 
 

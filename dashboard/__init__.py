@@ -1,0 +1,1 @@
+"""Flagboard's Streamlit dashboard: thin pages over :mod:`queries` read models (no SQL, no scoring here)."""
