@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cli.common import DEFAULT_DB
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
 
 
 def add_parser(sub) -> None:
@@ -28,4 +29,5 @@ def run(args) -> int:
     env = {**os.environ, "FLAGBOARD_DB": str(Path(args.db).resolve())}
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true"]
-    return subprocess.call(cmd, env=env)
+    # run from the project root so .streamlit/config.toml (theme, server settings) applies
+    return subprocess.call(cmd, env=env, cwd=ROOT)

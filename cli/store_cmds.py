@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from cli.common import DEFAULT_DB, CliError, get_rubric, league_columns, report, write_csv_atomic
-from queries.store import Store, StoreBusyError
-from scoring.demo import QUARTERS, demo_observations, with_tie_scenarios
+from queries.importing import read_path
+from queries.store import RefusedError, Store, StoreBusyError
+from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
+from scoring.phases import demo_phase_rows
 from scoring.problems import InputError
-from scoring.reader import read_observations
 
 ROSTER_DIR = Path(__file__).resolve().parent.parent / "data" / "rosters"
 DEMO_WHO = "flagboard demo（演示数据）"
@@ -27,6 +28,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--db", default=str(DEFAULT_DB))
     p.add_argument("--rubric", required=True)
     p.add_argument("--who", default=None, help="who imports (recorded in the audit trail)")
+    p.add_argument("--why", default="", help="reason (required for a period that was published and reopened)")
     p.add_argument("file")
     p.set_defaults(func=run_import)
 
@@ -55,11 +57,16 @@ def roster(rubric_id: str) -> pd.DataFrame:
 
 
 def demo_frame(rubric, seed: int = 2022) -> pd.DataFrame:
+    """Demo observations for a preset: its roster (only the rubric's kind when the roster lists several kinds,
+    e.g. Liaoning's center/subcenter/township/station), its demo periods, its phases and constructed ties."""
     units = roster(rubric.id)
+    if rubric.entity_kind in set(units.get("kind", [])):
+        units = units[units["kind"] == rubric.entity_kind]
     groups = dict(zip(units["entity"], units["group"]))
-    periods = QUARTERS if rubric.period_kind == "quarter" else None
+    periods = demo_periods(rubric)
     frame = demo_observations(rubric, list(units["entity"]), periods, seed=seed, groups=groups)
-    return with_tie_scenarios(frame, rubric, periods or sorted(frame["period"].unique()))
+    frame = demo_phase_rows(frame, rubric, seed)
+    return with_tie_scenarios(frame, rubric, periods)
 
 
 def run_demo(args) -> int:
@@ -73,18 +80,28 @@ def run_demo(args) -> int:
 
 
 def run_import(args) -> int:
+    """File checks (size, type, macros, formulas), then one transaction; a locked period is refused."""
     rubric = get_rubric(args.rubric)
     who = args.who or getpass.getuser()
     try:
-        obs = read_observations(args.file)
+        upload = read_path(args.file)
         with open_store(args.db) as store:
-            batch = store.import_observations(rubric, obs, who=who, source=Path(args.file).name,
-                                              rubric_ref=args.rubric)
+            batch = store.import_observations(rubric, upload.obs, who=who, source=Path(args.file).name,
+                                              rubric_ref=args.rubric, why=args.why)
+            plan = store.last_plan
+    except RefusedError as exc:
+        raise CliError(str(exc)) from None
     except InputError as exc:
         report(exc)
         print("未写入任何数据 (nothing was written)", file=__import__("sys").stderr)
         return 2
-    print(f"已导入 imported {len(obs)} rows as batch {batch} → {args.db}")
+    for notice in upload.notices + plan.warnings:
+        print(str(notice), file=__import__("sys").stderr)
+    if batch is None:
+        print(f"无变化 no change: {len(upload.obs)} rows are already stored exactly so → {args.db}")
+    else:
+        print(f"已导入 imported {len(upload.obs)} rows as batch {batch}: {plan.count('new')} 个新单位 new, "
+              f"{plan.count('changed')} 个更新 changed, {plan.count('same')} 个不变 unchanged → {args.db}")
     return 0
 
 

@@ -3,25 +3,51 @@
 One read-write connection per process; callers get a fresh cursor per statement, so a Streamlit app
 can share the connection across script runs. DuckDB allows one writer process per file: a second
 process gets :class:`StoreBusyError` with a message a clerk understands, never a lock trace.
+
+Every change runs in one transaction (a failure or a killed process leaves the store as it was):
+- an import replaces the facts of the (period, entity) pairs it contains and leaves all others untouched;
+  pairs whose facts are identical are not touched, so re-importing a file changes nothing (it is audited
+  as "no change" and creates no batch); any error writes nothing;
+- an edit replaces one unit's facts for a period, validated with the whole period;
+- each import or edit is a batch that keeps the rows it replaced, so :meth:`Store.undo_last` restores a
+  period exactly as it was before its latest change;
+- a published period is locked (:mod:`queries.publication`); a reopened one needs a reason for changes.
 """
 from __future__ import annotations
 
-import json
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
 
+from queries import bulk
+from queries import publication as pub
+from queries.audit import write_audit
+from queries.changes import nonfinite_problems, pair_status, row_changes
+from queries.publication import RefusedError
 from queries.sql import sql
 from scoring.engine import Scored, score_valid
-from scoring.problems import InputError, errors_only
+from scoring.problems import InputError, Problem, errors_only
 from scoring.rubric import Rubric, load_rubric, parse_rubric, resolve_rubric_path
 from scoring.validate import validate
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 OBS_COLUMNS = ["period", "group", "entity", "indicator", "item", "value", "ref", "note", "line"]
+STORED = "已存数据"  # line label prefix of stored rows validated together with incoming ones
+EDIT_LINE = "修改表第{n}行"
+
+__all__ = ["Store", "StoreBusyError", "RefusedError", "ImportPlan", "OBS_COLUMNS"]
+
+
+@lru_cache(maxsize=32)
+def _parse_stored_rubric(text: str, scheme: str) -> Rubric:
+    """Parse a stored rubric file once per text (rubrics are frozen; read models ask for it many times)."""
+    return parse_rubric(yaml.safe_load(text), f"store:{scheme}")
 
 
 class StoreBusyError(RuntimeError):
@@ -30,6 +56,37 @@ class StoreBusyError(RuntimeError):
 
 def _split(statement: str) -> list[str]:
     return [s.strip() for s in re.split(r";\s*(?:\n|$)", statement) if s.strip()]
+
+
+@dataclass
+class ImportPlan:
+    """What an import (or edit) would do, worked out without writing anything.
+
+    ``problems``: every error and warning (incoming rows named by their line, stored rows of the same
+    periods validated with them); ``units``: the incoming (period, entity, group) pairs with ``status``
+    new / changed / same; ``locked`` / ``reopened``: published periods among them.
+    """
+
+    rows: pd.DataFrame
+    problems: list[Problem]
+    units: pd.DataFrame
+    locked: list[str] = field(default_factory=list)
+    reopened: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_only(self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(self.units["period"].unique()) if len(self.units) else []
+
+    def count(self, status: str) -> int:
+        return int((self.units["status"] == status).sum()) if len(self.units) else 0
 
 
 class Store:
@@ -46,6 +103,7 @@ class Store:
                     f"请先关闭它再试 (the store is in use by another process; close it and retry)"
                 ) from None
             raise
+        self.last_plan: ImportPlan | None = None  # what the latest import found (counts, warnings)
         if not read_only:
             self.run("create_schema")
 
@@ -71,107 +129,263 @@ class Store:
         used = {k: v for k, v in params.items() if k in set(_PARAM.findall(stmt))}
         return self.con.cursor().execute(stmt, used or None).df()
 
+    @contextmanager
+    def transaction(self):
+        """A cursor inside one transaction: committed at the end, rolled back on any exception."""
+        cur = self.con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has already rolled back
+            raise
+        finally:
+            cur.close()
+
     # -- rubrics -------------------------------------------------------------------------------------
     def rubric(self, scheme: str) -> Rubric:
         """The rubric a scheme was scored with (stored at first import), else the preset of that id."""
         found = self.query("rubric_yaml", scheme=scheme)
         if len(found):
-            return parse_rubric(yaml.safe_load(found["yaml"].iloc[0]), f"store:{scheme}")
+            return _parse_stored_rubric(found["yaml"].iloc[0], scheme)
         return load_rubric(scheme)
 
     def _save_rubric(self, cur, rubric: Rubric, ref: str | Path | None) -> None:
-        path = resolve_rubric_path(ref if ref is not None else rubric.id)
+        """Store the rubric file (``ref``, else the preset of that id; a rubric already stored and no longer a
+        preset is kept as it is)."""
+        try:
+            path = resolve_rubric_path(ref if ref is not None else rubric.id)
+        except FileNotFoundError:
+            if ref is None and len(self.query("rubric_yaml", scheme=rubric.id)):
+                return
+            raise
         self.run("save_rubric", cur, scheme=rubric.id, version=rubric.version,
                  yaml=path.read_text(encoding="utf-8"))
 
+    # -- planning a change (no writes) ---------------------------------------------------------------
+    def plan_import(self, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
+        """Validate ``obs`` with the stored facts of the same periods and say what importing would change."""
+        cur = self.con.cursor()
+        try:
+            return self._plan(cur, rubric, obs)
+        finally:
+            cur.close()
+
+    def _plan(self, cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
+        obs = obs.reset_index(drop=True).copy()
+        for col in ("group", "ref", "note"):
+            if col not in obs.columns:
+                obs[col] = ""
+        if "line" not in obs.columns:
+            obs["line"] = [f"第{i + 2}行" for i in range(len(obs))]
+        empty_units = pd.DataFrame(columns=["period", "entity", "group", "status"])
+        if obs.empty:
+            return ImportPlan(obs, [Problem("文件 file", "没有任何观测数据行 (no observation rows)")], empty_units)
+        units = obs[["period", "entity", "group"]].drop_duplicates(["period", "entity"]).reset_index(drop=True)
+        cur.register("incoming_units", units)
+        cur.register("wanted_periods", pd.DataFrame({"period": sorted(units["period"].unique())}))
+        others = cur.execute(sql("other_units_observations"), {"scheme": rubric.id}).df()
+        others["line"] = STORED + " " + others["period"] + " " + others["entity"]
+        merged = pd.concat([obs.assign(_incoming=True), others.assign(_incoming=False)], ignore_index=True)
+        clean, problems = validate(merged, rubric)
+        problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
+        flagged = {p.where for p in errors_only(problems)}
+        problems = [p for p in nonfinite_problems(obs) if p.where not in flagged] + problems
+        locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()))
+        if errors_only(problems):
+            return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)
+        rows = clean[clean["_incoming"].astype(bool)][OBS_COLUMNS].reset_index(drop=True)
+        stored = cur.execute(sql("unit_observations"), {"scheme": rubric.id}).df()
+        return ImportPlan(rows, problems, pair_status(rows, stored), locked, reopened)
+
     # -- writing -------------------------------------------------------------------------------------
     def import_observations(self, rubric: Rubric, obs: pd.DataFrame, who: str, source: str,
-                            is_demo: bool = False, rubric_ref: str | Path | None = None) -> int:
+                            is_demo: bool = False, rubric_ref: str | Path | None = None,
+                            why: str = "") -> int | None:
         """Validate and import in one transaction; replaces the facts of the (period, entity) pairs present.
 
-        Raises :class:`InputError` (nothing written) if the rows have errors. Returns the batch id.
+        Raises :class:`InputError` (nothing written) if the rows have errors, :class:`RefusedError` if a
+        period is published and locked (or reopened and ``why`` is empty). Returns the batch id, or None
+        when every unit's facts are already stored exactly so (nothing changes; audited as "no change").
         """
-        clean, problems = validate(obs, rubric)
-        if errors_only(problems):
-            raise InputError(problems)
-        incoming = clean[OBS_COLUMNS].copy()
-        units = incoming[["period", "entity", "group"]].drop_duplicates(["period", "entity"])
-        periods = sorted(units["period"].unique())
-        cur = self.con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.register("incoming", incoming)
-            cur.register("incoming_units", units)
-            batch_id = int(cur.execute(sql("next_batch_id")).fetchone()[0])
+        pub.require(who)
+        with self.transaction() as cur:
+            plan = self.last_plan = self._plan(cur, rubric, obs)
+            if plan.locked:
+                raise RefusedError("\n".join(pub.locked_message(p, "导入") for p in plan.locked))
+            if plan.errors:
+                raise InputError(plan.problems)
+            pub.require(who, why, bool(plan.reopened), f"导入已发布后重新打开的期间（{'、'.join(plan.reopened)}）")
+            changed = plan.units[plan.units["status"] != "same"]
+            if changed.empty:
+                write_audit(self, cur, who=who, action="import", scheme=rubric.id,
+                            scope=plan.units,
+                            detail={"source": source, "rows": len(plan.rows), "units": len(plan.units),
+                                    "no_change": True}, why=why)
+                return None
             self._save_rubric(cur, rubric, rubric_ref)
-            self.run("delete_unit_periods", cur, scheme=rubric.id)
-            self.run("insert_observations", cur, scheme=rubric.id, batch_id=batch_id)
-            self.run("upsert_entities", cur, scheme=rubric.id, kind=rubric.entity_kind, is_demo=is_demo)
-            self.run("insert_batch", cur, batch_id=batch_id, scheme=rubric.id, source=source, who=who,
-                     n_rows=len(incoming), is_demo=is_demo)
-            detail = {"batch_id": batch_id, "source": source, "rows": len(incoming),
-                      "units": len(units), "periods": periods}
-            self.run("insert_audit", cur, who=who, action="import", scheme=rubric.id, period=",".join(periods),
-                     entity="", detail=json.dumps(detail, ensure_ascii=False), why="")
-            self._rescore(cur, rubric, periods)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            return self._write_batch(cur, rubric, plan, changed, kind="import", who=who, source=source,
+                                     why=why, is_demo=is_demo)
+
+    def _write_batch(self, cur, rubric: Rubric, plan: ImportPlan, changed: pd.DataFrame, *, kind: str,
+                     who: str, source: str, why: str, is_demo: bool = False) -> int:
+        """Replace the facts of the ``changed`` pairs by ``plan.rows``, keeping the replaced rows; audit; rescore."""
+        keys = changed[["period", "entity"]]
+        rows = plan.rows.merge(keys, on=["period", "entity"], how="inner")
+        cur.register("incoming_units", changed[["period", "entity", "group"]])
+        before = cur.execute(sql("unit_observations"), {"scheme": rubric.id}).df()
+        batch_id = int(cur.execute(sql("next_batch_id")).fetchone()[0])
+        self.run("save_replaced", cur, scheme=rubric.id, batch_id=batch_id)
+        self.run("insert_batch_units", cur, scheme=rubric.id, batch_id=batch_id)
+        self.run("delete_unit_periods", cur, scheme=rubric.id)
+        cur.register("incoming", rows[OBS_COLUMNS])
+        self.run("insert_observations", cur, scheme=rubric.id, batch_id=batch_id)
+        self.run("upsert_entities", cur, scheme=rubric.id, kind=rubric.entity_kind, is_demo=is_demo)
+        self.run("insert_batch", cur, batch_id=batch_id, scheme=rubric.id, source=source, who=who,
+                 n_rows=len(rows), is_demo=is_demo, kind=kind, why=why or "")
+        periods = sorted(changed["period"].unique())
+        detail = {"batch_id": batch_id, "source": source, "rows": len(rows), "units": len(changed),
+                  "units_unchanged": plan.count("same"), "periods": periods, **row_changes(before, rows)}
+        write_audit(self, cur, who=who, action=kind, scheme=rubric.id, scope=keys, detail=detail, why=why)
+        self._rescore(cur, rubric, periods)
         return batch_id
+
+    def edit_unit(self, scheme: str, period: str, entity: str, facts: pd.DataFrame, who: str,
+                  why: str = "") -> int | None:
+        """Replace one unit's facts for a period (columns indicator, item, value, ref, note).
+
+        Validated with the whole period (every problem at once, rows named "修改表第N行"); atomic; audited
+        with before/after values; undoable. Refused for a locked period; a reopened one needs ``why``.
+        Returns the batch id, or None if the facts are unchanged.
+        """
+        pub.require(who)
+        rubric = self.rubric(scheme)
+        reopened = pub.refuse_if_locked(self, scheme, [period], "修改")
+        pub.require(who, why, bool(reopened), f"修改已发布后重新打开的期间 {period}")
+        obs = facts.reindex(columns=["indicator", "item", "value", "ref", "note"]).fillna("").astype(str)
+        obs = obs.apply(lambda c: c.str.strip())
+        obs["line"] = [EDIT_LINE.format(n=i + 1) for i in range(len(obs))]
+        obs = obs[(obs[["indicator", "item", "value", "ref", "note"]] != "").any(axis=1)].reset_index(drop=True)
+        if obs.empty:
+            raise RefusedError(f"修改后 {entity} 在 {period} 没有任何数据；如需删除该单位，请撤销导入 (no facts left)")
+        current = self.query("observations_of", scheme=scheme, period=period, entity=entity)
+        obs.insert(0, "period", period)
+        obs.insert(1, "entity", entity)
+        obs.insert(2, "group", current["group"].iloc[0] if len(current) else "")
+        with self.transaction() as cur:
+            plan = self._plan(cur, rubric, obs)
+            if plan.errors:
+                raise InputError(plan.problems)
+            changed = plan.units[plan.units["status"] != "same"]
+            if changed.empty:
+                return None
+            return self._write_batch(cur, rubric, plan, changed, kind="edit", who=who, source="表格修改",
+                                     why=why)
+
+    def undo_last(self, scheme: str, period: str, who: str, why: str = "") -> dict:
+        """Revert the latest import or edit of a period: its units get back exactly the facts they had.
+
+        Returns ``{"batch_id", "kind", "source", "who", "units"}`` of the reverted batch. Refused for a
+        locked period or when there is nothing left to undo.
+        """
+        pub.require(who)
+        reopened = pub.refuse_if_locked(self, scheme, [period], "撤销")
+        pub.require(who, why, bool(reopened), f"撤销已发布后重新打开的期间 {period} 的数据")
+        last = self.query("last_change", scheme=scheme, period=period)
+        if last.empty:
+            raise RefusedError(f"{period} 没有可以撤销的导入或修改 (nothing to undo)")
+        batch = last.iloc[0]
+        batch_id = int(batch["batch_id"])
+        rubric = self.rubric(scheme)
+        with self.transaction() as cur:
+            params = {"scheme": scheme, "period": period, "batch_id": batch_id}
+            before = cur.execute(sql("batch_period_observations"), params).df()
+            after = cur.execute(sql("replaced_period_observations"), {"batch_id": batch_id, "period": period}).df()
+            self.run("undo_batch_period", cur, **params)
+            self.run("prune_entities", cur, scheme=scheme, batch_id=batch_id)
+            self._rescore(cur, rubric, [period])
+            units = sorted(set(before["entity"]) | set(after["entity"]))
+            info = {"batch_id": batch_id, "kind": str(batch["kind"]), "source": str(batch["source"]),
+                    "who": str(batch["who"]), "units": len(units)}
+            write_audit(self, cur, who=who, action="undo", scheme=scheme,
+                        scope=pd.DataFrame({"period": period, "entity": units or [""]}),
+                        detail={**info, "period": period, **row_changes(before, after)}, why=why)
+        return info
 
     def rescore(self, scheme: str, periods: list[str]) -> None:
         rubric = self.rubric(scheme)
-        cur = self.con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction() as cur:
             self._rescore(cur, rubric, periods)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
 
     def score_periods(self, rubric: Rubric, periods: list[str], cur=None) -> Scored:
         """Score stored observations of ``periods`` (with recorded award decisions) without writing."""
         cur = cur or self.con.cursor()
         cur.register("wanted_periods", pd.DataFrame({"period": list(periods)}))
-        obs = cur.execute(sql("period_observations"), {"scheme": rubric.id}).df()
+        obs = bulk.fetch_frame(cur, "period_observations", scheme=rubric.id)
         decided = cur.execute(sql("decisions_of_periods"), {"scheme": rubric.id}).df()
-        clean, problems = validate(obs, rubric)
+        clean, problems = bulk.check_stored(obs, rubric)
         if errors_only(problems):
             raise InputError(problems)
         decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
         return score_valid(clean, rubric, decisions)
 
     def _rescore(self, cur, rubric: Rubric, periods: list[str]) -> None:
-        scored = self.score_periods(rubric, periods, cur)
-        comp_ids = [c.id for c in rubric.components]
-        comps = scored.league.melt(id_vars=["period", "entity"], value_vars=comp_ids, var_name="component",
-                                   value_name="value")
-        cur.register("new_results", scored.league)
-        cur.register("new_detail", scored.detail)
-        cur.register("new_components", comps)
+        cur.register("wanted_periods", pd.DataFrame({"period": list(periods)}))
+        has_facts = [p for p in periods
+                     if cur.execute(sql("period_has_observations"), {"scheme": rubric.id, "period": p}).fetchone()[0]]
         self.run("delete_results", cur, scheme=rubric.id)
-        self.run("insert_results", cur, scheme=rubric.id)
-        self.run("insert_results_indicator", cur, scheme=rubric.id)
-        self.run("insert_components", cur, scheme=rubric.id)
+        problems = []
+        for period in has_facts:  # one period at a time (ranks are per period): memory stays flat
+            try:
+                scored = self.score_periods(rubric, [period], cur)
+            except InputError as exc:
+                problems += exc.problems  # go on: every period's problems are reported at once
+                continue
+            if not problems:
+                bulk.write_scored(self, cur, rubric, scored)
+        if problems:
+            raise InputError(problems)
+
+    def bulk_load(self, rubric: Rubric, path: str | Path, who: str, source: str = "", score: bool = True) -> dict:
+        """Load a large Parquet/CSV file into new periods as one batch (see :mod:`queries.bulk`)."""
+        return bulk.bulk_load(self, rubric, path, who, source, score)
+
+    def rescore_group(self, scheme: str, period: str, grp: str, rubric: Rubric | None = None) -> Scored:
+        """Rescore one group of one period only (see :mod:`queries.bulk`)."""
+        return bulk.rescore_group(self, scheme, period, grp, rubric)
 
     def record_decision(self, scheme: str, period: str, grp: str, entity: str, who: str, why: str) -> None:
         """The office decides a pending (待定) award; audited, then the period is rescored."""
         if not who.strip() or not why.strip():
             raise ValueError("决定必须填写决定人和理由 (who and why are required)")
+        pub.refuse_if_locked(self, scheme, [period], "更改红旗决定")
         rubric = self.rubric(scheme)
-        cur = self.con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction() as cur:
             self.run("save_decision", cur, scheme=scheme, period=period, grp=grp, entity=entity, who=who, why=why)
-            self.run("insert_audit", cur, who=who, action="award_decision", scheme=scheme, period=period,
-                     entity=entity, detail=json.dumps({"group": grp, "award": entity}, ensure_ascii=False), why=why)
+            write_audit(self, cur, who=who, action="award_decision", scheme=scheme,
+                        scope=pd.DataFrame({"period": [period], "entity": [entity]}),
+                        detail={"group": grp, "award": entity}, why=why)
             self._rescore(cur, rubric, [period])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+
+    # -- the publish lock (see queries.publication) ----------------------------------------------------
+    def publish(self, scheme: str, period: str, who: str, why: str = "") -> pd.DataFrame:
+        return pub.publish(self, scheme, period, who, why)
+
+    def reopen(self, scheme: str, period: str, who: str, why: str) -> None:
+        pub.reopen(self, scheme, period, who, why)
+
+    def publication(self, scheme: str, period: str) -> dict | None:
+        return pub.publication(self, scheme, period)
+
+    def published_league(self, scheme: str, period: str) -> pd.DataFrame:
+        return pub.published_league(self, scheme, period)
+
+    def publication_diff(self, scheme: str, period: str, rubric: Rubric | None = None) -> pd.DataFrame:
+        return pub.publication_diff(self, scheme, period, rubric)
 
     # -- read models with the rubric's components as columns --------------------------------------------
     def league(self, scheme: str, period: str) -> pd.DataFrame:

@@ -22,19 +22,24 @@ def _short(v) -> str:
     return f"{float(v):.4f}".rstrip("0").rstrip(".")
 
 
-def _value(rng, spec: ItemSpec, rule_type: str, q: float) -> str | None:
-    """One demo value for an item, better on average for a unit of higher quality ``q``."""
+def _value(rng, spec: ItemSpec, rule_type: str, q: float, rate: float = 1.0) -> str | None:
+    """One demo value for an item, better on average for a unit of higher quality ``q``.
+
+    ``rate`` scales how often a finding (a deduction flag or count) is drawn: long checklists need fewer.
+    """
     if spec.kind == "label":
         labels = list(spec.labels)
+        if rate < 1 and rng.random() >= rate:
+            return labels[0]  # the best tier, unless a finding is drawn
         weights = np.linspace(1.0 + max(q, 0), 1.0, len(labels))
         return str(rng.choice(labels, p=weights / weights.sum()))
     if spec.kind == "flag":
-        p = 0.85 if rule_type == "award" else 0.3 / (1 + np.exp(q))
+        p = 0.85 if rule_type == "award" else rate * 0.3 / (1 + np.exp(q))
         return "1" if rng.random() < p else "0"
     if spec.kind == "count":
         if rule_type == "award":
             return str(int(rng.integers(0, 9)))
-        return str(int(rng.poisson(max(0.2, 1.8 - 0.7 * q))))
+        return str(int(rng.poisson(rate * max(0.2, 1.8 - 0.7 * q))))
     if spec.kind == "judged":
         if rng.random() < 0.3 + 0.1 * q:
             return "0"
@@ -49,11 +54,11 @@ def _value(rng, spec: ItemSpec, rule_type: str, q: float) -> str | None:
     return None
 
 
-def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str) -> list[dict]:
+def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str, rate: float = 1.0) -> list[dict]:
     rows = []
     rule = ind.rule
     bonus = ind.kind == "bonus"
-    n = rng.poisson(max(0.2, (0.9 + 0.3 * q) if bonus else (0.7 - 0.3 * q)))
+    n = rng.poisson(rate * max(0.2, (0.9 + 0.3 * q) if bonus else (0.7 - 0.3 * q)))
     posts_item = getattr(getattr(rule, "posts", None), "item", None)
     for k in range(int(n)):
         spec = specs[int(rng.integers(0, len(specs)))]
@@ -62,7 +67,11 @@ def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str)
             value = str(int(rng.choice([300, 800, 1200, 2500, 6000, 9999, 15000])))
             ref = f"稿-{entity}-{period}-{k}"
         elif spec.kind == "number":
-            value = _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 1.0)))
+            if spec.hi - spec.lo >= 1:
+                value = _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 1.0)))
+            else:  # tiny schemes (Rudong's 额外加分 0–0.05): fifths of the range, each event its own ref
+                value = _short(rng.choice(np.linspace(spec.lo, spec.hi, 6)[1:]))
+                ref = f"事项-{entity}-{period}-{k}"
         else:
             value = "1"
         rows.append({"indicator": ind.code, "item": spec.name, "value": value, "ref": ref})
@@ -74,11 +83,21 @@ def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str)
     return rows
 
 
+def demo_periods(rubric: Rubric) -> list[str]:
+    """The periods the demo fills: the rubric's ``demo.periods``, else its contract-year months, else by kind."""
+    if rubric.demo.periods:
+        return list(rubric.demo.periods)
+    if rubric.windows:
+        return [m for w in rubric.windows for m in w.months()]
+    return {"quarter": QUARTERS, "month": [f"2023-{m:02d}" for m in range(1, 13)], "year": ["2024"]}[rubric.period_kind]
+
+
 def demo_observations(rubric: Rubric, entities: list[str], periods: list[str] | None = None, seed: int = 2022,
                       groups: dict[str, str] | None = None) -> pd.DataFrame:
     """Observations for every entity × period, in the interchange format (+ ``group``)."""
     rng = np.random.default_rng(seed)
     periods = periods or QUARTERS
+    rate = rubric.demo.finding_rate
     quality = {e: rng.normal(0, 1) for e in entities}
     rows: list[dict] = []
     for period in periods:
@@ -88,13 +107,16 @@ def demo_observations(rubric: Rubric, entities: list[str], periods: list[str] | 
             for ind in rubric.indicators:
                 specs = ind.rule.items(ind)
                 if ind.kind in ("bonus", "penalty"):
-                    rows += [{"period": period, "entity": e, **r} for r in _events(rng, ind, specs, q, period, e)]
+                    rows += [{"period": period, "entity": e, **r} for r in _events(rng, ind, specs, q, period, e, rate)]
                     continue
+                unit_rows = []
                 for spec in specs:
                     if spec.group and spec.kind != "measure":
                         continue  # demo data ranks by measure (实绩), never by a given place
-                    rows.append({"period": period, "entity": e, "indicator": ind.code, "item": spec.name,
-                                 "value": _value(rng, spec, ind.rule.type, q), "ref": ""})
+                    unit_rows.append({"period": period, "entity": e, "indicator": ind.code, "item": spec.name,
+                                      "value": _value(rng, spec, ind.rule.type, q, rate), "ref": ""})
+                fix = getattr(ind.rule, "demo_fix", None)  # a rule may make its rows consistent (a site's type)
+                rows += fix(unit_rows, e) if fix else unit_rows
     frame = pd.DataFrame(rows)
     frame["note"] = DEMO_NOTE
     frame["group"] = frame["entity"].map(groups).fillna("") if groups else ""

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from scoring.exact import round4
 from scoring.problems import InputError, Problem, errors_only
-from scoring.ranking import rank_league
+from scoring.ranking import group_codes, rank_league
 from scoring.rubric import Rubric
+from scoring.rules.base import GROUP_POS, UNIT_POS, text_codes, unit_positions
 from scoring.validate import validate
 
+TEXT = pa.large_string()  # what pandas' "str" dtype holds: no conversion when the detail frame is built
 SIGN = {"base": 1.0, "score": 1.0, "bonus": 1.0, "penalty": -1.0}
 
 
@@ -30,57 +33,173 @@ class Scored:
 
 def unit_frame(obs: pd.DataFrame) -> pd.DataFrame:
     """One row per (period, group, entity) present in the observations, in a stable order."""
-    units = obs[["period", "group", "entity"]].drop_duplicates(["period", "entity"])
-    return units.sort_values(["period", "group", "entity"], kind="stable").reset_index(drop=True)
+    return _units_and_positions(obs)[0]
+
+
+def _units_and_positions(obs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`unit_frame`, and each observation row's position in it (units factorised once, as integers)."""
+    if len(obs) == 0:
+        return obs[["period", "group", "entity"]].reset_index(drop=True), np.zeros(0, dtype="int64")
+    period, _ = text_codes(obs["period"])
+    entity, entities = text_codes(obs["entity"])
+    codes, _ = pd.factorize(period * len(entities) + entity)
+    first = np.unique(codes, return_index=True)[1]  # a unit's group is the one on its first row
+    units = obs[["period", "group", "entity"]].iloc[first].reset_index(drop=True)
+    order = units.sort_values(["period", "group", "entity"], kind="stable").index.to_numpy()
+    place = np.empty(len(order), dtype="int64")
+    place[order] = np.arange(len(order))
+    return units.iloc[order].reset_index(drop=True), place[codes]
+
+
+def _as_array(arr) -> pa.Array:
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _text_column(values) -> pa.Array:
+    """A reason column as an Arrow string array (categorical reasons stay cheap: their texts are distinct)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        texts = pa.array(np.asarray(values.categories, dtype=object).astype(str).astype(object), type=pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(np.asarray(values.codes), type=pa.int32()), texts) \
+            .cast(TEXT)
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        return _as_array(pa.array(values)).cast(TEXT)
+    obj = np.asarray(values, dtype=object)
+    try:
+        arr = _as_array(pa.array(obj, type=TEXT))
+        if arr.null_count == 0:
+            return arr
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    return pa.array(obj.astype(str).astype(object), type=TEXT)
+
+
+KEY_COLUMNS = ("period", "group", "entity", "indicator")
+
+
+def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
+    """The rows as rules read them: ``line`` and ``note`` left out (only checks and people read them) and
+    the key columns as Categoricals, so that splitting millions of rows by indicator copies integers."""
+    rows = obs.drop(columns=[c for c in ("line", "note") if c in obs.columns])
+    for col in KEY_COLUMNS:
+        if col in rows.columns and len(rows):
+            codes, uniques = text_codes(rows[col])
+            if all(isinstance(u, str) for u in uniques):
+                rows[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+    return rows
 
 
 def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per unit × indicator: signed points, max, lost and reason (validated rows in, no checks here)."""
-    units = unit_frame(obs) if units is None else units
-    by_ind = {code: rows for code, rows in obs.groupby("indicator", sort=False)}
-    empty = obs.iloc[0:0]
-    frames = []
+    """Per unit × indicator: signed points, max, lost and reason (validated rows in, no checks here).
+
+    Rows are laid out indicator by indicator (rubric order), each block in ``units`` order.
+    """
+    if units is None:
+        units, pos = _units_and_positions(obs)
+    else:
+        units = units.reset_index(drop=True)
+        pos = unit_positions(obs, units)
+    n = len(units)
+    rule_units = units.assign(**{GROUP_POS: group_codes(units)}) if n else units
+    rows_all = _rule_rows(obs).assign(**{UNIT_POS: pos})
+    codes, names = text_codes(obs["indicator"]) if len(obs) else (np.zeros(0, dtype="int64"), np.array([]))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    by_ind = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
+    empty = np.zeros(0, dtype="int64")
+    points, lost, place, maxes, reasons = [], [], [], [], []
     for ind in rubric.indicators:
-        rows = by_ind.get(ind.code, empty)
-        out = ind.rule.score(rows, units, ind, rubric)
+        out = ind.rule.score(rows_all.iloc[by_ind.get(ind.code, empty)], rule_units, ind, rubric)
         magnitude = out["points"].to_numpy(dtype="float64")
         mx = ind.rule.max_points(ind)
         if ind.kind == "penalty":
-            points, lost = -magnitude, magnitude
+            signed, gone = -magnitude, magnitude
         elif ind.kind == "bonus":
-            points, lost = magnitude, np.zeros(len(units))
+            signed, gone = magnitude, np.zeros(n)
         else:
-            points, lost = magnitude, mx - magnitude
-        frame = units.copy()
-        frame["indicator"] = ind.code
-        frame["category"] = ind.category
-        frame["kind"] = ind.kind
-        frame["points"] = round4(points)
-        frame["max"] = mx
-        frame["lost"] = round4(lost)
-        frame["reason"] = out["reason"].to_numpy(dtype=object)
-        frame["place"] = out["place"].to_numpy(dtype="float64") if "place" in out else np.nan
-        frames.append(frame)
-    detail = pd.concat(frames, ignore_index=True)
-    detail["reason"] = detail["reason"].astype(str)
-    return detail
+            signed, gone = magnitude, mx - magnitude
+        points.append(round4(signed))
+        lost.append(round4(gone))
+        maxes.append(np.full(n, mx))
+        place.append(out["place"].to_numpy(dtype="float64") if "place" in out else np.full(n, np.nan))
+        reasons.append(_text_column(out["reason"].array if hasattr(out["reason"], "array") else out["reason"]))
+    k = len(rubric.indicators)
+    tiled = pa.array(np.tile(np.arange(n), k))
+    blocks = pa.array(np.repeat(np.arange(k, dtype="int32"), n))
+
+    def labels(words: list[str]) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(blocks, pa.array(words, type=TEXT)).cast(TEXT)
+
+    table = pa.table({
+        **{c: _as_array(pa.array(units[c])).cast(TEXT).take(tiled) for c in ("period", "group", "entity")},
+        "indicator": labels([i.code for i in rubric.indicators]),
+        "category": labels([i.category for i in rubric.indicators]),
+        "kind": labels([i.kind for i in rubric.indicators]),
+        "points": np.concatenate(points) if k else np.zeros(0),
+        "max": np.concatenate(maxes) if k else np.zeros(0),
+        "lost": np.concatenate(lost) if k else np.zeros(0),
+        "reason": pa.concat_arrays(reasons) if k else pa.array([], type=TEXT),
+        "place": np.concatenate(place) if k else np.zeros(0),
+    })
+    return table.to_pandas()
 
 
-def totals(detail: pd.DataFrame, rubric: Rubric, units: pd.DataFrame) -> pd.DataFrame:
-    """Components, base/bonus/penalty sums and the weighted final, one row per unit."""
+def _unit_sums(values: np.ndarray, pos: np.ndarray, n: int, levels: list[np.ndarray]) -> np.ndarray:
+    """Per-unit sums in row order with pandas' compensated (Kahan) summation, as ``groupby().sum()`` gives.
+
+    ``levels[r]`` holds the rows that are each unit's r-th row, so each step is one vectorised update.
+    """
+    total = np.zeros(n)
+    comp = np.zeros(n)
+    for rows in levels:
+        v = values[rows]
+        ok = ~np.isnan(v)
+        p, v = pos[rows][ok], v[ok]
+        y = v - comp[p]
+        t = total[p] + y
+        c = t - total[p] - y
+        c[np.isnan(c)] = 0.0
+        comp[p] = c
+        total[p] = t
+    return total
+
+
+def _levels(pos: np.ndarray, n: int) -> list[np.ndarray]:
+    """Rows grouped by their occurrence number within their unit (see :func:`_unit_sums`)."""
+    if n and len(pos) % n == 0 and np.array_equal(pos, np.tile(np.arange(n), len(pos) // n)):
+        return [np.arange(r * n, (r + 1) * n) for r in range(len(pos) // n)]  # score_indicators' layout
+    order = np.argsort(pos, kind="stable")
+    sorted_pos = pos[order]
+    occurrence = np.empty(len(pos), dtype="int64")
+    occurrence[order] = np.arange(len(pos)) - np.searchsorted(sorted_pos, sorted_pos, side="left")
+    by_level = np.argsort(occurrence, kind="stable")
+    bounds = np.searchsorted(occurrence[by_level], np.arange(occurrence.max(initial=-1) + 2))
+    return [by_level[bounds[r]:bounds[r + 1]] for r in range(len(bounds) - 1)]
+
+
+def totals(detail: pd.DataFrame, rubric: Rubric, units: pd.DataFrame,
+           positions: np.ndarray | None = None) -> pd.DataFrame:
+    """Components, base/bonus/penalty sums and the weighted final, one row per unit.
+
+    ``positions``: each detail row's position in ``units`` when known (else matched on period and entity).
+    """
     league = units.copy()
-    keys = ["period", "entity"]
+    n = len(units)
+    pos = unit_positions(detail, units) if positions is None else np.asarray(positions, dtype="int64")
+    keep = pos >= 0
+    levels = _levels(pos[keep], n)
+    points = detail["points"].to_numpy(dtype="float64")[keep]
+    pos = pos[keep]
+
+    def summed(mask) -> np.ndarray:
+        return _unit_sums(np.where(np.asarray(mask)[keep], points, np.nan), pos, n, levels)
+
     for comp in rubric.components:
         codes = [i.code for i in rubric.component_indicators(comp)]
-        part = detail[detail["indicator"].isin(codes)].groupby(keys, sort=False)["points"].sum().rename(comp.id)
-        league = league.merge(part.reset_index(), on=keys, how="left")
-        league[comp.id] = league[comp.id].fillna(0.0)
+        league[comp.id] = summed(detail["indicator"].isin(codes))
         if comp.floor_at_zero:
             league[comp.id] = league[comp.id].clip(lower=0.0)
     for kind in ("base", "bonus", "penalty"):
-        part = detail[detail["kind"] == kind].groupby(keys, sort=False)["points"].sum().rename(kind)
-        league = league.merge(part.reset_index(), on=keys, how="left")
-        league[kind] = league[kind].fillna(0.0)
+        league[kind] = summed(detail["kind"] == kind)
     final = np.zeros(len(league))
     for comp_id, weight in rubric.final.items():
         final = final + weight * league[comp_id].to_numpy(dtype="float64")
@@ -92,9 +211,10 @@ def totals(detail: pd.DataFrame, rubric: Rubric, units: pd.DataFrame) -> pd.Data
 
 def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) -> Scored:
     """Score observations that already passed :func:`scoring.validate.validate`."""
-    units = unit_frame(obs)
-    detail = score_indicators(obs, rubric, units)
-    league = rank_league(totals(detail, rubric, units), rubric, decisions)
+    units, pos = _units_and_positions(obs)
+    detail = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units)
+    tiled = np.tile(np.arange(len(units)), len(rubric.indicators))
+    league = rank_league(totals(detail, rubric, units, tiled), rubric, decisions)
     return Scored(detail=detail, league=league, warnings=[])
 
 

@@ -42,3 +42,13 @@ def fmt_points(value: float) -> str:
     v = round4(value)
     text = f"{v:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def fmt_points_many(values) -> np.ndarray:
+    """:func:`fmt_points` of every value (an object array), formatting each distinct value once."""
+    arr = np.asarray(values, dtype="float64")
+    if arr.size == 0:
+        return np.array([], dtype=object)
+    uniq, inv = np.unique(round4(arr), return_inverse=True)
+    words = np.array([fmt_points(v) for v in uniq], dtype=object)
+    return words[inv.reshape(-1)]

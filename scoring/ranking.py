@@ -14,6 +14,7 @@ import pandas as pd
 
 from scoring.exact import round4
 from scoring.rubric import Rubric
+from scoring.rules.base import text_codes
 from scoring.rules.rank import competition_rank
 
 GROUP_KEYS = ["period", "group"]
@@ -25,7 +26,8 @@ def rank_league(league: pd.DataFrame, rubric: Rubric, decisions: dict | None = N
     ``decisions`` maps (period, group) → entity for pending awards the office has decided.
     """
     league = league.copy()
-    league["rank"] = competition_rank(league, "final", GROUP_KEYS, rubric.tie_method)
+    codes = group_codes(league)
+    league["rank"] = competition_rank(league, "final", GROUP_KEYS, rubric.tie_method, codes=codes)
     league["grade"] = ""
     key = round4(league["final"].to_numpy(dtype="float64"))
     for grade in reversed(rubric.grades):  # earlier grades win: apply them last
@@ -34,18 +36,34 @@ def rank_league(league: pd.DataFrame, rubric: Rubric, decisions: dict | None = N
     league["flag"] = ""
     league["award_note"] = ""
     if rubric.award is not None:
-        _assign_award(league, rubric, decisions or {})
+        _assign_award(league, rubric, decisions or {}, codes)
     league = league.sort_values(["period", "group", "rank", "entity"], kind="stable").reset_index(drop=True)
     return league
 
 
-def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict) -> None:
+def group_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Integer code of each row's (period, group), the unit of competition."""
+    if len(frame) == 0:
+        return np.zeros(0, dtype="int64")
+    period, _ = text_codes(frame["period"])
+    group, groups = text_codes(frame["group"])
+    return pd.factorize(period * len(groups) + group)[0]
+
+
+def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict, codes: np.ndarray) -> None:
     award = rubric.award
-    top = league[league["rank"] == 1]
-    if award.requires_grade:
-        top = top[top["grade"] == award.requires_grade]
+    first = (league["rank"] == 1).to_numpy()
+    cand = first & (league["grade"] == award.requires_grade).to_numpy() if award.requires_grade else first
+    n_cands = np.bincount(codes[cand], minlength=codes.max(initial=-1) + 1)
+    alone = cand & (n_cands[codes] == 1)  # the usual case: one rank-1 unit takes the award, no note
+    league.loc[alone, "flag"] = award.mark
+    shared = cand & (n_cands[codes] > 1)
+    if not shared.any():
+        return
+    top = league[shared]
     names = {c.id: c.name for c in rubric.components}
-    for (period, group), cands in top.groupby(GROUP_KEYS, sort=False):
+    rank1_of = pd.Series(league.index[first]).groupby(codes[first]).agg(list).to_dict()
+    for (period, group, code), cands in top.groupby(["period", "group", codes[shared]], sort=False):
         idx = list(cands.index)
         steps = []
         if len(idx) > 1:
@@ -72,6 +90,4 @@ def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict) -> None
         else:
             league.loc[idx, "flag"] = award.pending_mark
             steps.append(f"仍并列：{'、'.join(league.loc[idx, 'entity'])} 均标为{award.pending_mark}，请办公室决定")
-        note = "；".join(steps)
-        group_rows = (league["period"] == period) & (league["group"] == group)
-        league.loc[group_rows & (league["rank"] == 1), "award_note"] = note
+        league.loc[rank1_of[code], "award_note"] = "；".join(steps)

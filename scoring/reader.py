@@ -61,14 +61,32 @@ def _cell_text(v) -> str:
     return str(v)
 
 
+def data_sheet(wb) -> tuple[str, list[str]]:
+    """The sheet to read from a calamine workbook, and the other sheets (ignored; hidden ones marked 隐藏).
+
+    The data sheet is the first visible worksheet whose first row holds the interchange header, else the
+    first visible one (a template's 说明 sheet or a hidden list sheet is never read as data).
+    """
+    meta = [m for m in wb.sheets_metadata if "worksheet" in str(m.typ).lower()] or list(wb.sheets_metadata)
+    hidden = {m.name for m in meta if "hidden" in str(m.visible).lower()}
+    visible = [m.name for m in meta if m.name not in hidden] or [m.name for m in meta]
+
+    def has_header(name: str) -> bool:
+        first = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
+        cells = {_cell_text(c).strip().lower().lstrip("\ufeff") for c in (first[0] if first else [])}
+        return {"period", "entity", "indicator"} <= cells
+
+    name = next((n for n in visible if has_header(n)), visible[0])
+    ignored = [f"{m.name}（隐藏 hidden）" if m.name in hidden else m.name for m in wb.sheets_metadata if m.name != name]
+    return name, ignored
+
+
 def read_xlsx_bytes(raw: bytes, source: str = "XLSX") -> pd.DataFrame:
-    """Read the first visible sheet with calamine: cached values only, formulas are never evaluated."""
+    """Read the data sheet (:func:`data_sheet`) with calamine: cached values only, formulas never evaluated."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-    visible = [s.name for s in wb.sheets_metadata if str(s.visible).lower().endswith("visible")
-               and "hidden" not in str(s.visible).lower()]
-    name = visible[0] if visible else wb.sheet_names[0]
+    name, _ = data_sheet(wb)
     rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     if not rows:
         raise InputError([Problem(f"{name}!1", "工作表为空 (the sheet is empty)")])

@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from scoring.payout import Payout, Window
+from scoring.phases import Phase
 from scoring.rules import Rule, rule_class
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "data" / "rubrics"
@@ -33,6 +35,8 @@ class Indicator(BaseModel):
     method: str = ""  # 考核方式 (how it is assessed)
     dept: str = ""  # 责任科室 (who to ask)
     clause: str = ""  # the seed's scoring sentence, quoted
+    subcategory: str = ""  # a middle level of the seed's tree (二级指标), a label only
+    requirement: str = ""  # what the seed requires (三级指标 / 考核内容), quoted
     rule: Rule
 
     def describe(self) -> str:
@@ -90,6 +94,15 @@ class Award(BaseModel):
     clause: str = ""
 
 
+class DemoSettings(BaseModel):
+    """How ``flagboard demo`` fills this scheme: its periods and how often a finding is drawn."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    periods: list[str] = []  # empty = the period kind's default (scoring/demo.py)
+    finding_rate: float = Field(default=1.0, gt=0, le=1)  # scales demo deductions (long checklists)
+
+
 class Rubric(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -107,6 +120,11 @@ class Rubric(BaseModel):
     grades: list[Grade] = []
     award: Award | None = None
     notes: list[str] = []
+    display_decimals: int = Field(default=2, ge=2, le=4)  # decimals shown to people (comparison: always 4)
+    phases: list[Phase] = []  # assessment phases as periods (scoring/phases.py); empty = none
+    windows: list[Window] = []  # contract years over fixed month windows (scoring/payout.py)
+    payout: Payout | None = None  # payout bands and money (scoring/payout.py)
+    demo: DemoSettings = DemoSettings()
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -122,6 +140,10 @@ class Rubric(BaseModel):
             for code in comp.indicators:
                 if code not in codes:
                     raise ValueError(f"component {comp.id!r} names unknown indicator {code!r}")
+        if self.phases and [p.role for p in self.phases].count("record") != 1:
+            raise ValueError("phases: exactly one phase must have role record (the score of record)")
+        if self.payout is not None and not self.windows:
+            raise ValueError("payout needs windows (the contract years it pays)")
         if self.award:
             for tb in self.award.tie_breakers:
                 if tb not in comp_ids:

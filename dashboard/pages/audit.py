@@ -1,8 +1,36 @@
-"""Placeholder page (audit): filled in by the dashboard / data issues."""
+"""审计日志: every change to the store (import, edit, undo, publish, reopen, award decision) with when, who,
+what and why; filterable by period and unit; one row's full detail (before/after values) on request.
+"""
 import streamlit as st
 
-scheme, period = st.session_state.get("picked", (None, None))
-if scheme is None:
-    st.info("数据库中还没有评分结果。请在“数据管理”页导入观测数据，或运行 `flagboard demo` 生成演示数据。")
+from dashboard import widgets
+from dashboard.state import read
+from queries.audit import audit_filters
+from queries.data_views import audit_detail, audit_table
+
+ALL = "全部"
+
+widgets.ensure_entry()
+picked = st.session_state.get("picked_full")
+scheme = picked.scheme if picked else ""
+st.title("审计日志")
+st.caption("谁在何时改了什么、为什么。导入按其涉及的每个期间和单位都能筛选到。" + (f"方案：{scheme}" if scheme else ""))
+
+periods, entities = read(audit_filters, scheme)
+c1, c2 = st.columns(2)
+period = c1.selectbox("期间", [ALL] + periods, key=f"audit_period_{scheme}")
+entity = c2.selectbox("单位", [ALL] + entities, key=f"audit_entity_{scheme}")
+rows = read(audit_table, scheme, "" if period == ALL else period, "" if entity == ALL else entity)
+if rows.empty:
+    st.info("没有符合条件的审计记录 (no audit rows)。")
     st.stop()
-st.write(scheme, period)
+
+shown = rows.drop(columns=["detail"])
+st.dataframe(shown, hide_index=True, key="audit_rows", height=min(700, widgets.rows_height(len(shown))),
+             column_config={"时间": st.column_config.DatetimeColumn("时间", format="YYYY-MM-DD HH:mm:ss")})
+widgets.downloads(shown, f"审计日志_{scheme or '全部'}", key="audit_dl", sheet="审计日志")
+
+st.subheader("明细")
+pick = st.selectbox("查看一条记录的完整内容（新增、修改、删除的行及修改前后的值）", list(rows["编号"]),
+                    format_func=lambda i: f"#{i} " + rows.loc[rows["编号"] == i, "内容"].iloc[0], key="audit_pick")
+st.json(audit_detail(rows.loc[rows["编号"] == pick, "detail"].iloc[0]), expanded=2)

@@ -1,8 +1,98 @@
-"""Placeholder page (selection): filled in by the dashboard / data issues."""
+"""红旗评选 (the office's page): candidates, how the grade and the flag were decided, the pending case and its
+recorded decision, the 流动红旗 history with streaks, the annual view, and the notice (通报) export.
+"""
 import streamlit as st
 
-scheme, period = st.session_state.get("picked", (None, None))
-if scheme is None:
-    st.info("数据库中还没有评分结果。请在“数据管理”页导入观测数据，或运行 `flagboard demo` 生成演示数据。")
+from dashboard import charts, exports, widgets
+from dashboard.state import clear_caches, read, store
+from queries.notice import notice_pdf, notice_xlsx
+from queries.selection_models import annual_view, flag_history, notice_facts, selection_view, streaks
+
+picked = widgets.require_data()
+view = read(selection_view, picked.scheme, picked.period, picked.grp)
+widgets.header("红旗评选", picked)
+if view is None:
+    st.info("本期没有评分结果 (no results in this period)。")
     st.stop()
-st.write(scheme, period)
+d = view.decimals
+
+st.subheader("候选单位")
+st.dataframe(view.candidates, hide_index=True, key="sel_candidates",
+             column_config=widgets.number_columns(view.candidates, widgets.float_columns(view.candidates), d))
+
+st.subheader("评选过程")
+with st.container(border=True):
+    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(view.steps, start=1)))
+    if view.local_rule:
+        st.caption(view.local_rule)
+
+if view.pending:
+    st.warning(f"{view.award_name}：{'、'.join(view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
+               icon=":material/balance:")
+    with st.form("sel_decision_form"):
+        st.markdown("**记录办公室决定**（写入审计日志，并重新评分本期）")
+        winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True)
+        who = st.text_input("决定人 who", key="sel_who", placeholder="姓名 / 职务")
+        why = st.text_area("理由 why", key="sel_why", placeholder="例如：经主任办公会研究决定……")
+        submitted = st.form_submit_button("记录决定", type="primary")
+    if submitted:
+        if not who.strip() or not why.strip():
+            st.error("请填写决定人和理由 (who and why are required)。未记录任何内容。")
+        else:
+            try:
+                store().record_decision(picked.scheme, picked.period, picked.grp, winner, who.strip(), why.strip())
+            except Exception as exc:  # noqa: BLE001 - shown to the office; one transaction, nothing half-written
+                st.error(f"未能记录决定 (decision not recorded)：{exc}")
+            else:
+                clear_caches()
+                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {winner}（决定人：{who.strip()}）。"
+                st.rerun()
+if msg := st.session_state.pop("sel_recorded", None):
+    st.success(msg)
+if view.decision:
+    dec = view.decision
+    st.info(f"办公室决定：{view.mark}授予 **{dec['entity']}**；决定人：{dec['who']}；理由：{dec['why']}；"
+            f"时间：{dec['ts']}", icon=":material/gavel:")
+
+if view.award_name:
+    st.subheader(f"{view.award_name}历史")
+    history = read(flag_history, picked.scheme, picked.grp)
+    left, right = st.columns([3, 2])
+    left.dataframe(history, hide_index=True, key="sel_history", height=widgets.rows_height(len(history)),
+                   column_config=widgets.number_columns(history, ["总分"], d))
+    right.dataframe(streaks(history), hide_index=True, key="sel_streaks")
+    right.caption("连续期数：同一单位连续获得红旗的期数；待定或未授予的期间中断连续。")
+
+st.subheader("年度视图")
+annual = read(annual_view, picked.scheme, picked.grp)
+years = list(dict.fromkeys(annual["年度"]))[::-1]
+if years:
+    default = next((n for n, y in enumerate(years) if picked.period.startswith(y)), 0)
+    year = st.selectbox("年度", years, index=default, key=f"sel_year_{picked.scheme}")
+    shown = annual[annual["年度"] == year].reset_index(drop=True)
+    st.dataframe(shown, hide_index=True, key="sel_annual", height=widgets.rows_height(len(shown)),
+                 column_config=widgets.number_columns(shown, ["平均总分"], d))
+    st.caption("平均总分 = 该年度已评分各期总分的平均值（原文：季度结果作为年度综合考核的重要依据）。")
+    widgets.downloads(shown, f"年度_{picked.scheme}_{year}", key="sel_annual_dl", sheet="年度")
+
+st.subheader("导出通报")
+st.caption("通报包含本期榜单、等次名单、奖项和总分图（XLSX 与 PDF，中文字体 Noto Sans CJK）。")
+notice_key = (picked.scheme, picked.period, picked.grp)
+if st.button("生成通报文件", key="sel_notice_build", icon=":material/description:"):
+    with st.spinner("正在生成通报（含图表）……"):
+        facts = read(notice_facts, picked.scheme, picked.period, picked.grp)
+        fig = charts.finals_bar(facts["table"], facts["grade_name"], facts["cutoff"], facts["award_column"],
+                                title=f"{facts['period_words']} 总分", decimals=d)
+        png = exports.figure_png(fig)
+        st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts),
+                                          "pdf": notice_pdf(facts, png), "chart": png is not None}
+notice = st.session_state.get("sel_notice")
+if notice and notice["key"] == notice_key:
+    name = f"通报_{picked.scheme}_{picked.period}"
+    row = st.container(horizontal=True)
+    row.download_button("下载通报 XLSX", notice["xlsx"], file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
+                        key="sel_notice_xlsx", on_click="ignore", icon=":material/download:")
+    row.download_button("下载通报 PDF", notice["pdf"], file_name=f"{name}.pdf", mime="application/pdf",
+                        key="sel_notice_pdf", on_click="ignore", icon=":material/download:")
+    if not notice["chart"]:
+        st.warning("图表未能生成（需要 Chromium 与 kaleido），通报中不含图表。")

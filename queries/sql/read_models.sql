@@ -40,9 +40,12 @@ WHERE scheme = $scheme AND period = $period AND entity = $entity;
 
 -- name: entity_history
 -- Returns one unit's final, rank, grade and flag in every period, with the group median and leader's final.
-WITH g AS (
-    SELECT period, grp, median(final) AS median_final, max(final) AS leader_final, count(*) AS n_units
-    FROM results WHERE scheme = $scheme GROUP BY period, grp
+WITH mine AS (
+    SELECT period, grp FROM results WHERE scheme = $scheme AND entity = $entity
+), g AS (  -- only the unit's own groups: cheap on a national store
+    SELECT o.period, o.grp, median(o.final) AS median_final, max(o.final) AS leader_final, count(*) AS n_units
+    FROM results o JOIN mine m ON m.period = o.period AND m.grp = o.grp
+    WHERE o.scheme = $scheme GROUP BY o.period, o.grp
 )
 SELECT r.period, r.grp, r.final, r.rank, r.grade, r.flag, g.median_final, g.leader_final, g.n_units
 FROM results r JOIN g ON g.period = r.period AND g.grp = r.grp
@@ -93,3 +96,25 @@ SELECT audit_id, ts, who, action, scheme, period, entity, detail, why FROM audit
 WHERE ($scheme = '' OR scheme = $scheme) AND ($period = '' OR period = $period)
   AND ($entity = '' OR entity = $entity)
 ORDER BY audit_id DESC;
+
+-- name: league_group
+-- Returns the league table of one group in a period (one row per unit: totals, rank, grade, flag) with the
+-- rank change versus the previous period that has results (positive = moved up): a district's view of a
+-- provincial or national store.
+WITH prev AS (
+    SELECT max(period) AS period FROM results WHERE scheme = $scheme AND period < $period
+)
+SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
+       p.rank AS prev_rank, p.rank - r.rank AS rank_change
+FROM results r
+LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = (SELECT period FROM prev)
+WHERE r.scheme = $scheme AND r.period = $period AND r.grp = $grp
+ORDER BY r.rank, r.entity;
+
+-- name: indicator_by_group
+-- Returns one indicator across every group of a period: per group the number of units, the mean, lowest and
+-- highest points, and the mean points lost (the analyst's national comparison of districts).
+SELECT grp, count(*) AS n_units, avg(points) AS mean_points, min(points) AS min_points, max(points) AS max_points,
+       avg(lost) AS mean_lost
+FROM results_indicator WHERE scheme = $scheme AND period = $period AND indicator = $indicator
+GROUP BY grp ORDER BY grp;

@@ -32,3 +32,21 @@ CREATE TABLE IF NOT EXISTS publications (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, published_at TIMESTAMP, who VARCHAR,
     is_open BOOLEAN NOT NULL DEFAULT FALSE, league_json VARCHAR, PRIMARY KEY (scheme, period));
 CREATE TABLE IF NOT EXISTS rubrics (scheme VARCHAR PRIMARY KEY, version INTEGER, yaml VARCHAR, loaded_at TIMESTAMP);
+-- issue 4 (bring data in safely): batches know their kind and reason; each batch keeps the units it
+-- replaced and the rows it replaced (so undo restores them exactly); audit rows name the units they touch;
+-- a publication keeps who reopened it and why. ALTER ... IF NOT EXISTS migrates stores made before.
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'import';
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS why VARCHAR DEFAULT '';
+CREATE TABLE IF NOT EXISTS batch_units (
+    batch_id BIGINT NOT NULL, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    undone BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (batch_id, period, entity));
+CREATE TABLE IF NOT EXISTS replaced_observations (
+    batch_id BIGINT NOT NULL, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL DEFAULT '',
+    entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL, item VARCHAR NOT NULL, value VARCHAR NOT NULL,
+    ref VARCHAR NOT NULL DEFAULT '', note VARCHAR NOT NULL DEFAULT '', line VARCHAR, orig_batch_id BIGINT);
+CREATE TABLE IF NOT EXISTS audit_scope (audit_id BIGINT NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL);
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS why VARCHAR DEFAULT '';
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_at TIMESTAMP;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;

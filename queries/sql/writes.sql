@@ -15,17 +15,17 @@ SELECT DISTINCT $scheme, entity, $kind, "group", NULL, $is_demo FROM incoming_un
 ON CONFLICT (scheme, entity) DO UPDATE SET grp = excluded.grp;
 
 -- name: insert_batch
--- Records one import batch.
-INSERT INTO batches VALUES ($batch_id, $scheme, $source, $who, now()::TIMESTAMP, $n_rows, $is_demo, FALSE);
+-- Records one change batch (kind: import or edit) with who, why and how many rows it brought.
+INSERT INTO batches (batch_id, scheme, source, who, ts, n_rows, is_demo, undone, kind, why)
+VALUES ($batch_id, $scheme, $source, $who, now()::TIMESTAMP, $n_rows, $is_demo, FALSE, $kind, $why);
 
 -- name: next_batch_id
 -- Returns the next free batch id.
 SELECT coalesce(max(batch_id), 0) + 1 AS id FROM batches;
 
 -- name: insert_audit
--- Appends one audit row (when, who, what, why).
-INSERT INTO audit SELECT coalesce(max(audit_id), 0) + 1, now()::TIMESTAMP, $who, $action, $scheme, $period,
-       $entity, $detail, $why FROM audit;
+-- Appends one audit row (when, who, what, why) under the id from `next_audit_id`.
+INSERT INTO audit VALUES ($audit_id, now()::TIMESTAMP, $who, $action, $scheme, $period, $entity, $detail, $why);
 
 -- name: period_observations
 -- Returns the stored observations of some periods (registered view `wanted_periods`) for rescoring.

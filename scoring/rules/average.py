@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.exact import fmt_points
-from scoring.rules.base import ItemSpec, Rule, fragment, item_value, num_text, register
+from scoring.rules.base import ItemSpec, Rule, distinct_text, fragment, item_value, num_text, register
 
 
 @register
@@ -32,8 +32,9 @@ class Average(Rule):
         mean = values.mean(axis=1) if len(units) else np.zeros(0)
         points = np.minimum(float(ind.max), mean * self.scale)
         lost = ind.max - points
-        text = f"{len(self.parts)}个月平均" + num_text(mean) + "分 −" + num_text(lost)
-        return pd.DataFrame({"points": points, "reason": fragment(lost > 0, text)}, index=units.index)
+        reason = distinct_text(lambda mean, lost: fragment(
+            lost > 0, f"{len(self.parts)}个月平均" + num_text(mean) + "分 −" + num_text(lost)), mean, lost)
+        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
 
     def describe(self, ind):
         return (f"{'、'.join(self.parts)}考核分（{fmt_points(self.lo)}–{fmt_points(self.hi)}）的平均分"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from scoring.problems import Problem
@@ -82,8 +83,9 @@ class Rule(BaseModel):
     def score(self, rows: pd.DataFrame, units: pd.DataFrame, ind: "Indicator") -> pd.DataFrame:
         """Points for every unit.
 
-        ``rows``: this indicator's validated observations (columns period, group, entity, item, value,
-        num, ref, line). ``units``: one row per (period, group, entity) being scored.
+        ``rows``: this indicator's validated observations (columns period, group, entity, indicator, item,
+        value, num, ref; from the engine the key columns are Categoricals and ``_u`` gives each row's
+        position in ``units``). ``units``: one row per (period, group, entity) being scored.
         Returns a frame aligned with ``units`` (same index) with columns ``points`` (float) and
         ``reason`` (str, "" when nothing was lost or earned).
         """
@@ -97,23 +99,52 @@ class Rule(BaseModel):
 
 
 # --- small vectorised helpers shared by rule types -------------------------------------------------
+# The engine adds a column ``_u`` to the rows it passes to rules: each row's position in ``units``.
+# With it the helpers place values by integer position (no merge on text keys); without it (a rule
+# called directly, e.g. in a test) they fall back to matching on (period, entity).
+
+UNIT_POS = "_u"
+GROUP_POS = "_g"  # in ``units`` passed by the engine: the unit's (period, group) as an integer code
+
+
+def unit_positions(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """Each row's position in ``units`` (-1 when its unit is not there)."""
+    if UNIT_POS in rows.columns:
+        return rows[UNIT_POS].to_numpy(dtype="int64")
+    if len(rows) == 0:
+        return np.zeros(0, dtype="int64")
+    index = pd.MultiIndex.from_frame(units[UNIT_KEYS].reset_index(drop=True))
+    return index.get_indexer(pd.MultiIndex.from_frame(rows[UNIT_KEYS])).astype("int64")
+
+
+def by_unit(rows: pd.DataFrame, units: pd.DataFrame, values, mask=None, fill=np.nan) -> np.ndarray:
+    """``values`` (aligned with ``rows``) placed at their unit's position; ``fill`` where a unit has none."""
+    values = np.asarray(values)
+    out = np.full(len(units), fill, dtype=values.dtype if values.dtype == object else "float64")
+    pos = unit_positions(rows, units)
+    keep = pos >= 0 if mask is None else (np.asarray(mask, dtype=bool) & (pos >= 0))
+    out[pos[keep]] = values[keep]
+    return out
 
 
 def item_value(rows: pd.DataFrame, units: pd.DataFrame, item: str, default: float = 0.0) -> np.ndarray:
     """The numeric value of a single-valued ``item`` for every unit (``default`` where absent)."""
-    sel = rows.loc[rows["item"] == item, ["period", "entity", "num"]]
-    merged = units[UNIT_KEYS].merge(sel, on=UNIT_KEYS, how="left")
-    return merged["num"].fillna(default).to_numpy(dtype="float64")
+    num = rows["num"].to_numpy(dtype="float64")
+    out = by_unit(rows, units, num, (rows["item"] == item).to_numpy(dtype=bool), default)
+    out[np.isnan(out)] = default
+    return out
 
 
 def item_sum(rows: pd.DataFrame, units: pd.DataFrame, values: pd.Series) -> np.ndarray:
     """Sum ``values`` (aligned with ``rows``) per unit; 0 where a unit has no rows."""
     if len(rows) == 0:
         return np.zeros(len(units))
-    s = pd.DataFrame({"period": rows["period"], "entity": rows["entity"], "v": values.to_numpy()})
-    g = s.groupby(UNIT_KEYS, sort=False)["v"].sum().rename("v").reset_index()
-    merged = units[UNIT_KEYS].merge(g, on=UNIT_KEYS, how="left")
-    return merged["v"].fillna(0.0).to_numpy(dtype="float64")
+    pos = unit_positions(rows, units)
+    v = pd.Series(np.asarray(values, dtype="float64"))[pos >= 0]
+    summed = v.groupby(pos[pos >= 0]).sum()  # pandas' compensated sum, as a groupby on the keys gives
+    out = np.zeros(len(units))
+    out[summed.index.to_numpy()] = summed.to_numpy()
+    return out
 
 
 def join_reasons(parts: list[pd.Series | np.ndarray], sep: str = "；") -> np.ndarray:
@@ -137,8 +168,55 @@ def fragment(mask: np.ndarray, text: pd.Series | np.ndarray) -> np.ndarray:
     return out.astype(object)
 
 
+def short_numbers(values) -> np.ndarray:
+    """Numbers as short text (3 → "3", 2.5 → "2.5"), formatted once per distinct value."""
+    arr = np.round(np.asarray(values, dtype="float64"), 4)
+    if arr.size == 0:
+        return np.array([], dtype=object)
+    uniq, inv = np.unique(arr, return_inverse=True)
+    words = np.array([f"{v:.4f}".rstrip("0").rstrip(".") for v in uniq], dtype=object)
+    words[words == "-0"] = "0"
+    return words[inv.reshape(-1)]
+
+
 def num_text(values: np.ndarray) -> pd.Series:
     """Numbers as short text for reasons (3 → "3", 2.5 → "2.5")."""
-    s = pd.Series(np.round(np.asarray(values, dtype="float64"), 4))
-    txt = s.map(lambda v: f"{v:.4f}".rstrip("0").rstrip("."))
-    return txt.replace("-0", "0")
+    return pd.Series(short_numbers(values), dtype="str")
+
+
+def distinct_text(build, *values) -> pd.Categorical:
+    """Reason text per unit, built once per distinct combination of ``values`` (arrays aligned with units).
+
+    A reason depends on a few numbers or labels with few distinct values (a place, a count, a label), so
+    ``build`` (the same vectorised text code, called on the distinct combinations) stays cheap for tens of
+    thousands of units. Every value the text uses must be among ``values``. Returns a Categorical.
+    """
+    n = len(values[0]) if values else 0
+    if n == 0:
+        return pd.Categorical(np.array([], dtype=object))
+    combined = np.zeros(n, dtype="int64")
+    for v in values:
+        codes, uniques = pd.factorize(np.asarray(v), use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * len(uniques) + codes)
+    first = np.unique(combined, return_index=True)[1]
+    texts = np.asarray(build(*[np.asarray(v)[first] for v in values]), dtype=object)
+    text_codes, categories = pd.factorize(texts)
+    return pd.Categorical.from_codes(text_codes[combined], categories=categories)
+
+
+def text_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (in order of first appearance) and distinct values of a text column, at C speed."""
+    try:
+        arr = pa.array(values)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = arr.cast(pa.string())
+        encoded = arr.dictionary_encode()
+        if encoded.null_count == 0:
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype("int64")
+            return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)

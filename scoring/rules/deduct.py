@@ -8,7 +8,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.exact import fmt_points
-from scoring.rules.base import ItemSpec, Rule, fragment, item_value, join_reasons, num_text, register
+from scoring.rules.base import (ItemSpec, Rule, distinct_text, fragment, item_value, join_reasons, num_text,
+                                register)
 
 
 class Deduction(BaseModel):
@@ -30,6 +31,11 @@ class Deduct(Rule):
     Seed 002 (1.3): "设施设备不全的, 每缺 1 项扣 1 分, 扣完为止。"
     Seed 002 (4.1): "未按要求设置自助服务区的扣2分；设施设备不能正常运行的，发现1次扣1分，扣完为止。"
     Seed 002 (5.2): "制度不健全的扣1分，未建立工作台账的扣1分，制度落实不到位的，每发现1次扣1分，扣完为止。"
+    Seed 001 (附件1 1.2): "未建立进驻事项负面清单并对外公布的，扣2分。 除特殊情形外，政务服务事项未做到“应进必进”，
+    每事项扣0.5分，扣完为止。" (every Liaoning row floors at 0 on its own, written or not).
+    Seed 004 (1.4.2): "不达要求，每发现一例扣0.002分。" (``amount: 0.002``).
+    Seed 003 (表 1 注): "上述扣分及加分以各考核项目分值为上限。" — a 考核项目 is one indicator whose max is its 分值; the
+    floor at 0 is the cap on its deductions.
     """
 
     type = "deduct"
@@ -41,20 +47,27 @@ class Deduct(Rule):
 
     def score(self, rows, units, ind, ctx=None):
         total = np.zeros(len(units))
-        parts = []
+        counts = []
         for d in self.deductions:
             n = item_value(rows, units, d.item)
+            total += d.amount * n
+            counts.append(n)
+        points = np.maximum(0.0, ind.max - total)
+        reason = distinct_text(lambda total, *counts: self._reason(ind, total, counts), total, *counts)
+        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+
+    def _reason(self, ind, total: np.ndarray, counts: list[np.ndarray]) -> np.ndarray:
+        """"设备故障 3 次 −3；扣完为止" for each (distinct) combination of counts."""
+        parts = []
+        for d, n in zip(self.deductions, counts):
             off = d.amount * n
-            total += off
             if d.kind == "flag":
-                said = pd.Series([d.say or d.item] * len(units), dtype=object)
+                said = pd.Series([d.say or d.item] * len(n), dtype=object)
             else:
                 said = _fill_n((d.say or "{item} {n}").replace("{item}", d.item), n)
             parts.append(fragment(off > 0, said + " −" + num_text(off)))
-        points = np.maximum(0.0, ind.max - total)
-        floored = total > ind.max
-        parts.append(fragment(floored, pd.Series(["扣完为止"] * len(units))))
-        return pd.DataFrame({"points": points, "reason": join_reasons(parts)}, index=units.index)
+        parts.append(fragment(total > ind.max, pd.Series(["扣完为止"] * len(total))))
+        return join_reasons(parts)
 
     def describe(self, ind):
         parts = []

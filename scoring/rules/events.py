@@ -5,11 +5,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
-from scoring.exact import fmt_points
+from scoring.exact import fmt_points, fmt_points_many
 from scoring.problems import Problem
-from scoring.rules.base import UNIT_KEYS, ItemSpec, Rule, join_reasons, register
+from scoring.rules.base import ItemSpec, Rule, distinct_text, register, text_codes, unit_positions
 
 
 class JudgedEvent(BaseModel):
@@ -43,6 +45,8 @@ class Events(Rule):
     服务局认定推广的加1分。同一件事涉及多层级的，按最高分值加分。最高加10分。"
     Seed 002 (8.4): "视情况扣1-3分；工作不落实、不到位被省级及以上通报的，每次扣3分，被市级通报的，每次扣2分，
     被市行政审批服务局通报的，每次扣1分。最高扣10分。"
+    Seed 001 (加分项): "…国家作为典型经验在全国推广的，每项加5分；…省政府…每项加3分；承担省级试点工作的…每项加1分。
+    加满为止。" (cap 5). Seed 003 (7. 加减分项): "每项加 1 分" … "每项减 5 分", capped at the section's 5 points.
 
     A level row's value is a count (empty = 1). With ``merge_by_ref`` (bonuses: 相同内容不重复加分), rows that
     share a non-empty ``ref`` are one event worth its highest-scoring row, and a level row with a ref must
@@ -96,41 +100,50 @@ class Events(Rule):
 
     def row_points(self, rows: pd.DataFrame) -> np.ndarray:
         """Points of each row: level × count, a judged row's own value, or a post's points from its reads."""
-        item = rows["item"]
+        code, items = text_codes(rows["item"]) if len(rows) else (np.zeros(0, dtype="int64"), np.array([]))
         num = rows["num"].to_numpy(dtype="float64")
-        pts = item.map(self.levels).to_numpy(dtype="float64") * num
+        pts = np.array([self.levels.get(i, np.nan) for i in items], dtype="float64")[code] * num
         if self.judged:
-            pts = np.where(item == self.judged.item, num, pts)
+            pts = np.where((items == self.judged.item)[code], num, pts)
         if self.posts:
             p = self.posts
             extra = np.minimum(p.extra_max, p.step * np.floor(num / p.per))
-            pts = np.where(item == p.item, p.base + extra, pts)
+            pts = np.where((items == p.item)[code], p.base + extra, pts)
         return np.nan_to_num(pts)
 
     def score(self, rows, units, ind, ctx=None):
         if len(rows) == 0:
             return pd.DataFrame({"points": np.zeros(len(units)), "reason": np.array([""] * len(units), dtype=object)},
                                 index=units.index)
-        ev = rows[["period", "entity", "item", "num", "ref"]].copy()
-        ev["pts"] = self.row_points(rows)
-        ev["key"] = np.where(ev["ref"] != "", ev["ref"], "#" + pd.Series(np.arange(len(ev)), index=ev.index).astype(str))
-        ev["merged"] = False
+        pos = unit_positions(rows, units)
+        pts = self.row_points(rows)
+        merged = np.zeros(len(rows), dtype=bool)
+        keep = np.arange(len(rows))
         if self.merge_by_ref:
-            with_ref = ev["ref"] != ""
-            sizes = ev.groupby(UNIT_KEYS + ["key"], sort=False)["pts"].transform("size")
-            ev["merged"] = with_ref & (sizes > 1)
-            ev = ev.sort_values("pts", ascending=False, kind="stable").drop_duplicates(UNIT_KEYS + ["key"])
-        ev["text"] = _event_text(ev, self, "−" if ind.kind == "penalty" else "+")
-        agg = ev.groupby(UNIT_KEYS, sort=False).agg(raw=("pts", "sum"), text=("text", "；".join)).reset_index()
-        merged = units[UNIT_KEYS].merge(agg, on=UNIT_KEYS, how="left")
-        raw = merged["raw"].fillna(0.0).to_numpy(dtype="float64")
-        points = np.minimum(float(self.cap), raw)
-        text = merged["text"].fillna("").to_numpy(dtype=object)
-        capped = np.where(raw > self.cap, f"（合计超过上限，按{fmt_points(self.cap)}分计）", "").astype(object)
+            # one event per (unit, ref); a row without ref is an event of its own
+            key = np.arange(len(rows), dtype="int64")
+            with_ref = (rows["ref"] != "").to_numpy(dtype=bool)
+            if with_ref.any():
+                same = pd.MultiIndex.from_arrays([pos[with_ref], rows["ref"].to_numpy(dtype=object)[with_ref]])
+                key[with_ref] = len(rows) + pd.factorize(same)[0]
+            merged = with_ref & (np.bincount(key)[key] > 1)
+            order = np.argsort(-pts, kind="stable")  # highest-scoring row of each event first
+            keep = order[np.sort(np.unique(key[order], return_index=True)[1])]
+        keep = keep[pos[keep] >= 0]
         sign = "−" if ind.kind == "penalty" else "+"
-        total = np.where(raw > 0, "，合计" + sign + pd.Series(points).map(fmt_points).to_numpy(dtype=object), "")
-        reason = join_reasons([text]) + total.astype(object) + capped
-        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+        text = _event_text(rows, keep, pts, merged, self, sign)
+        raw = np.zeros(len(units))
+        summed = pd.Series(pts[keep]).groupby(pos[keep], sort=True).sum()  # compensated, in row order
+        raw[summed.index.to_numpy()] = summed.to_numpy()
+        points = np.minimum(float(self.cap), raw)
+
+        def tail(points, over, earned):
+            total = np.where(earned, "，合计" + sign + fmt_points_many(points), "")
+            return total.astype(object) + np.where(over, f"（合计超过上限，按{fmt_points(self.cap)}分计）", "")
+
+        reason = pc.binary_join_element_wise(_join_per_unit(pos[keep], text, len(units)),
+                                             _arrow(distinct_text(tail, points, raw > self.cap, raw > 0)), "")
+        return pd.DataFrame({"points": points, "reason": pd.array(reason, dtype="str")}, index=units.index)
 
     def describe(self, ind):
         verb = "扣" if ind.kind == "penalty" else "加"
@@ -145,14 +158,33 @@ class Events(Rule):
         return "；".join(parts) + f"。{tail}最高{verb}{fmt_points(self.cap)}分。"
 
 
-def _event_text(ev: pd.DataFrame, rule: Events, sign: str) -> pd.Series:
-    item = ev["item"].astype(str)
-    num = ev["num"].map(fmt_points)
-    pts = ev["pts"].map(fmt_points)
-    count_text = item + " " + num + rule.unit_word
-    if rule.judged:
-        count_text = count_text.where(item != rule.judged.item, item)
-    if rule.posts:
-        count_text = count_text.where(item != rule.posts.item, item + "（阅读" + num + "）")
-    ref_text = pd.Series(np.where(ev["merged"], "（同一事项按最高分值）", ""), index=ev.index)
-    return count_text + ref_text + " " + sign + pts
+def _event_text(rows: pd.DataFrame, keep: np.ndarray, pts: np.ndarray, merged: np.ndarray, rule: Events,
+                sign: str) -> pd.Categorical:
+    """"国家级 1件 +5" for each kept row, in ``keep`` order (built once per distinct row)."""
+
+    def build(item, num, pts, merged):
+        num = fmt_points_many(num)
+        count_text = item + " " + num + rule.unit_word
+        if rule.judged:
+            count_text = np.where(item == rule.judged.item, item, count_text)
+        if rule.posts:
+            count_text = np.where(item == rule.posts.item, item + "（阅读" + num + "）", count_text)
+        ref_text = np.where(merged, "（同一事项按最高分值）", "")
+        return (count_text + ref_text + " " + sign + fmt_points_many(pts)).astype(object)
+
+    code, items = text_codes(rows["item"])
+    return distinct_text(lambda c, num, pts, merged: build(items[c], num, pts, merged),
+                         code[keep], rows["num"].to_numpy(dtype="float64")[keep], pts[keep], merged[keep])
+
+
+def _arrow(texts: pd.Categorical) -> pa.Array:
+    """A Categorical of texts as an Arrow string array (the distinct texts copied by index, in C)."""
+    words = pa.array(np.asarray(texts.categories, dtype=object), type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(texts.codes.astype("int32")), words).cast(pa.string())
+
+
+def _join_per_unit(pos: np.ndarray, text: pd.Categorical, n_units: int, sep: str = "；") -> pa.Array:
+    """Each unit's texts joined by ``sep`` in their given order ("" for a unit without any)."""
+    order = np.argsort(pos, kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(pos, minlength=n_units))]).astype("int32")
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), _arrow(text[order])), sep)

@@ -7,22 +7,25 @@ import numpy as np
 import pandas as pd
 
 from scoring.exact import fmt_points, round4
-from scoring.rules.base import UNIT_KEYS, ItemSpec, Rule, fragment, num_text, register
+from scoring.rules.base import (GROUP_POS, ItemSpec, Rule, by_unit, distinct_text, fragment, num_text, register,
+                                unit_positions)
 
 TieMethod = Literal["competition", "dense"]
 
 
 def competition_rank(frame: pd.DataFrame, value: str, by: list[str], method: TieMethod = "competition",
-                     ascending: bool = False) -> np.ndarray:
+                     ascending: bool = False, codes: np.ndarray | None = None) -> np.ndarray:
     """Rank ``value`` within groups ``by`` ("1, 1, 3" for competition, "1, 1, 2" for dense).
 
     Values are compared after rounding half-up to 4 decimals (DESIGN.md: exact comparison).
+    ``codes``, when given, are integer group codes aligned with ``frame`` standing for the ``by`` columns.
     """
     if len(frame) == 0:
         return np.array([], dtype="int64")
     key = pd.Series(round4(frame[value].to_numpy(dtype="float64")), index=frame.index)
     pandas_method = "min" if method == "competition" else "dense"
-    grouped = key.groupby([frame[c] for c in by], sort=False)
+    keys = [frame[c] for c in by] if codes is None else np.asarray(codes)
+    grouped = key.groupby(keys, sort=False)
     return grouped.rank(method=pandas_method, ascending=ascending).to_numpy(dtype="int64")
 
 
@@ -31,6 +34,8 @@ class Rank(Rule):
     """Points by place: max − step × (place − 1), never below 0.
 
     Seed 002 (2.3): "根据工作落实情况，第一名得8分，每递减一个名次扣0.5分。"
+    Seed 004 (1.4.1): "按认领率高低进行排名，第一名得0.05分，其余按名次依次扣减0.002分；" (``step: 0.002``: the
+    26th place and below get 0).
     The place is given (item 名次) or computed from a measure (item 实绩, higher is better), ranking
     within the period and the group with the rubric's tie method (competition by default: 1, 1, 3).
     """
@@ -50,22 +55,26 @@ class Rank(Rule):
 
     def places(self, rows: pd.DataFrame, units: pd.DataFrame, tie_method: TieMethod = "competition") -> np.ndarray:
         """Each unit's place: given directly, or ranked from the measure within period and group."""
-        given = rows.loc[rows["item"] == self.place_item, ["period", "entity", "num"]]
-        measured = rows.loc[rows["item"] == self.measure_item, ["period", "group", "entity", "num"]].copy()
-        if len(measured):
-            measured["num"] = competition_rank(measured, "num", ["period", "group"], tie_method,
-                                               ascending=not self.higher_is_better).astype("float64")
-        both = pd.concat([given, measured[["period", "entity", "num"]]], ignore_index=True)
-        merged = units[UNIT_KEYS].merge(both, on=UNIT_KEYS, how="left")
-        return merged["num"].to_numpy(dtype="float64")
+        num = rows["num"].to_numpy(dtype="float64").copy()
+        measured = (rows["item"] == self.measure_item).to_numpy(dtype=bool)
+        if measured.any():
+            part = rows.loc[measured, ["period", "group", "entity", "num"]]
+            codes = None
+            if GROUP_POS in units.columns:  # the engine's integer group codes, by unit position
+                codes = units[GROUP_POS].to_numpy()[unit_positions(rows, units)[measured]]
+            num[measured] = competition_rank(part, "num", ["period", "group"], tie_method,
+                                             ascending=not self.higher_is_better, codes=codes)
+        wanted = measured | (rows["item"] == self.place_item).to_numpy(dtype=bool)
+        return by_unit(rows, units, num, wanted)
 
     def score(self, rows, units, ind, ctx=None):
         tie = getattr(ctx, "tie_method", "competition")
         place = self.places(rows, units, tie)
         points = np.maximum(0.0, ind.max - self.step * (np.nan_to_num(place, nan=1.0) - 1))
         lost = ind.max - points
-        text = "第" + num_text(place) + "名 −" + num_text(lost)
-        return pd.DataFrame({"points": points, "reason": fragment(lost > 0, text), "place": place},
+        reason = distinct_text(lambda place, lost: fragment(lost > 0, "第" + num_text(place) + "名 −" + num_text(lost)),
+                               place, lost)
+        return pd.DataFrame({"points": points, "reason": reason, "place": place},
                             index=units.index)
 
     def describe(self, ind):

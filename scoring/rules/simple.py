@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 
 from scoring.exact import fmt_points
-from scoring.rules.base import UNIT_KEYS, ItemSpec, Rule, fragment, item_value, num_text, register
+from scoring.rules.base import (ItemSpec, Rule, by_unit, distinct_text, fragment, item_value, num_text,
+                                register)
 
 
 @register
@@ -14,6 +15,8 @@ class Tier(Rule):
 
     Seed 002 (1.1): "按照标杆型、标准型、基础型三档统筹推进便民服务中心标准化建设,经验收达到标杆型得 10 分,
     标准型得 6 分, 达不到标准型不得分。"
+    Seed 004 (1.1.1 and 21 more): "…中心主体建筑显著位置悬挂“XX为民服务中心”或“XX行政审批局”标识牌（0.05分）；" —
+    a checklist item is 达标 (its points) or 未达标 (0): ``levels: {达标: 0.05, 未达标: 0}``.
     """
 
     type = "tier"
@@ -24,12 +27,14 @@ class Tier(Rule):
         return [ItemSpec(self.item, "label", labels=tuple(self.levels), hint="／".join(self.levels))]
 
     def score(self, rows, units, ind, ctx=None):
-        sel = rows.loc[rows["item"] == self.item, ["period", "entity", "value"]]
-        merged = units[UNIT_KEYS].merge(sel, on=UNIT_KEYS, how="left")
-        label = merged["value"].fillna("").astype(str).str.strip()
+        sel = (rows["item"] == self.item).to_numpy(dtype=bool)
+        value = by_unit(rows, units, rows["value"].to_numpy(dtype=object), sel, fill="")
+        label = pd.Series(value, dtype=object).astype(str).str.strip()
         points = label.map(self.levels).fillna(0.0).to_numpy(dtype="float64")
         lost = ind.max - points
-        reason = fragment(lost > 0, label + "，得" + num_text(points) + "分 −" + num_text(lost))
+        reason = distinct_text(lambda label, points, lost: fragment(
+            lost > 0, label + "，得" + num_text(points) + "分 −" + num_text(lost)), label.to_numpy(dtype=object),
+            points, lost)
         return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
 
     def describe(self, ind):
@@ -63,12 +68,13 @@ class Award(Rule):
         raw = self.base_points * flag + self.unit_points * n
         points = np.minimum(float(ind.max), raw)
         lost = ind.max - points
-        flag_txt = pd.Series(np.where(flag > 0, "是", "否"))
-        text = (
-            self.base_item + flag_txt + "，" + self.unit_item + " " + num_text(n)
-            + "，得" + num_text(points) + "分 −" + num_text(lost)
-        )
-        return pd.DataFrame({"points": points, "reason": fragment(lost > 0, text)}, index=units.index)
+        def text(flag, n, points, lost):
+            flag_txt = pd.Series(np.where(flag > 0, "是", "否"))
+            return fragment(lost > 0, self.base_item + flag_txt + "，" + self.unit_item + " " + num_text(n)
+                            + "，得" + num_text(points) + "分 −" + num_text(lost))
+
+        return pd.DataFrame({"points": points, "reason": distinct_text(text, flag, n, points, lost)},
+                            index=units.index)
 
     def describe(self, ind):
         return (
@@ -97,7 +103,7 @@ class Judged(Rule):
     def score(self, rows, units, ind, ctx=None):
         d = item_value(rows, units, self.item)
         points = np.maximum(0.0, ind.max - d)
-        reason = fragment(d > 0, self.item + " −" + num_text(d))
+        reason = distinct_text(lambda d: fragment(d > 0, self.item + " −" + num_text(d)), d)
         return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
 
     def describe(self, ind):
@@ -124,7 +130,8 @@ class Direct(Rule):
     def score(self, rows, units, ind, ctx=None):
         v = item_value(rows, units, self.item)
         lost = ind.max - v
-        reason = fragment(lost > 0, "得" + num_text(v) + "分 −" + num_text(lost))
+        reason = distinct_text(lambda v, lost: fragment(lost > 0, "得" + num_text(v) + "分 −" + num_text(lost)),
+                               v, lost)
         return pd.DataFrame({"points": v, "reason": reason}, index=units.index)
 
     def describe(self, ind):

@@ -1,0 +1,140 @@
+"""Benchmark (not a test): each dashboard page's script time on the demo store, and each read model's time.
+
+    python bench/bench_pages.py [--db DEMO.duckdb] [--runs 7]
+
+Without ``--db`` a demo store is built in a temp dir (``flagboard demo``). Page times are AppTest runs of
+dashboard/app.py with the page selected (app.py + page script, as in a browser session): "warm" = read models
+cached (a user clicking around), "cold" = every cache cleared first (first view after a data change). Read-model
+times call the ``queries`` functions directly, without Streamlit's cache. Each figure is the median of
+``--runs`` runs. Target: every page under 300 ms on the demo store.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PAGES = ["league", "town", "trends", "selection", "rubric", "phases", "payout", "data", "audit"]
+TARGET_MS = 300.0
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def navigation_mode() -> None:
+    """Run every AppTest through app.py's st.navigation, as a server does after its first page view."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+
+def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    navigation_mode()
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "no runtime" notices
+    os.environ["FLAGBOARD_DB"] = db
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.run()
+    at.selectbox(key="period_zichuan-2022").select(period).run()
+    rows = []
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py")
+        at.run()  # warm up imports and caches
+
+        def cold():
+            st.cache_data.clear()
+            at.run()
+
+        cold_ms = median_ms(cold, runs)
+        warm_ms = median_ms(at.run, runs)
+        if at.exception:
+            raise SystemExit(f"page {page} failed: {[e.message for e in at.exception]}")
+        rows.append((page, warm_ms, cold_ms))
+    return rows
+
+
+def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:
+    from queries import read_models as rm, selection_models as sm, trend_models as tm
+    from queries.notice import notice_xlsx
+    from queries.rubric_models import rubric_tree
+    from queries.store import Store
+
+    store = Store(db, read_only=True)
+    scheme = "zichuan-2022"
+    unit = rm.units_of(store, scheme, period, "")[-1]
+    calls = {
+        "league_view": lambda: rm.league_view(store, scheme, period, ""),
+        "unit_view": lambda: rm.unit_view(store, scheme, period, unit, ""),
+        "unit_history": lambda: rm.unit_history(store, scheme, unit),
+        "metric_long(final)": lambda: tm.metric_long(store, scheme, "final", ""),
+        "metric_long(ind:2.3:lost)": lambda: tm.metric_long(store, scheme, "ind:2.3:lost", ""),
+        "pivot(final)": lambda: tm.pivot(tm.metric_long(store, scheme, "final", "")),
+        "category_means": lambda: tm.category_means(store, scheme, ""),
+        "selection_view": lambda: sm.selection_view(store, scheme, period, ""),
+        "flag_history+streaks": lambda: sm.streaks(sm.flag_history(store, scheme, "")),
+        "annual_view": lambda: sm.annual_view(store, scheme, ""),
+        "notice_facts+xlsx": lambda: notice_xlsx(sm.notice_facts(store, scheme, period, "")),
+        "rubric_tree": lambda: rubric_tree(store.rubric(scheme)),
+        "store.rubric (YAML parse)": lambda: store.rubric(scheme),
+        "sql data_version": lambda: store.query("data_version"),
+        "sql rank_trail": lambda: store.query("rank_trail", scheme=scheme, grp=""),
+        "sql trend_indicators": lambda: store.query("trend_indicators", scheme=scheme),
+        "store.league": lambda: store.league(scheme, period),
+    }
+    rows = [(name, median_ms(fn, runs)) for name, fn in calls.items()]
+    store.close()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="a demo store (default: build one in a temp dir)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per figure (median; at least 5)")
+    parser.add_argument("--period", default="2022Q4", help="period to show (default: the demo's 待定 quarter)")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+    tmp = None
+    db = args.db
+    if db is None:
+        from cli.main import main as flagboard
+
+        tmp = tempfile.TemporaryDirectory()
+        db = str(Path(tmp.name) / "demo.duckdb")
+        flagboard(["demo", "--db", db])
+    print(f"store: {db}; median of {runs} runs; target < {TARGET_MS:.0f} ms per page (warm)\n")
+    print(f"{'read model':<30}{'ms':>9}")
+    for name, ms in bench_read_models(db, runs, args.period):
+        print(f"{name:<30}{ms:>9.1f}")
+    print(f"\n{'page (AppTest script time)':<30}{'warm ms':>9}{'cold ms':>9}  target")
+    for page, warm, cold in bench_pages(db, runs, args.period):
+        verdict = "ok" if warm < TARGET_MS else "SLOW"
+        print(f"{page:<30}{warm:>9.1f}{cold:>9.1f}  {verdict} ({warm / TARGET_MS:.2f}× target)")
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""Verbs that bring data in safely and keep it traceable: ``template``, ``publish``, ``reopen``, ``undo``,
+``audit``, ``backup``, ``restore``.
+
+Every verb that opens a store turns "another process holds the file" into exit status 2 and a message
+(never a lock trace); a refusal (locked period, missing reason, nothing to undo) is exit status 2 too.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
+from cli.store_cmds import open_store
+from queries.audit import audit_log
+from queries.backup import BackupError, backup, restore
+from queries.publication import RefusedError
+from queries.store import StoreBusyError
+from queries.template import build_template, default_units, read_units
+from scoring.problems import InputError
+
+
+def _db(p) -> None:
+    p.add_argument("--db", default=str(DEFAULT_DB), help=f"store file (default {DEFAULT_DB})")
+
+
+def _who(p) -> None:
+    p.add_argument("--who", default=None, help="who does it (recorded in the audit trail; default: your login)")
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("template", help="write an XLSX template for one period (pre-filled rows, dropdowns, 说明)")
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    units = p.add_mutually_exclusive_group()
+    units.add_argument("--db", help="take the unit list from this store")
+    units.add_argument("--entities", help="a unit list: CSV with an entity column (and group), or one name a line")
+    p.set_defaults(func=run_template)
+
+    p = sub.add_parser("publish", help="publish a period: keep its league table as published and lock it")
+    _db(p)
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    _who(p)
+    p.add_argument("--why", default="", help="optional note")
+    p.set_defaults(func=run_publish)
+
+    p = sub.add_parser("reopen", help="unlock a published period (the published table is kept); reason required")
+    _db(p)
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    _who(p)
+    p.add_argument("--why", required=True, help="why the published period must change")
+    p.set_defaults(func=run_reopen)
+
+    p = sub.add_parser("undo", help="undo the latest import or edit of a period (restores the facts before it)")
+    _db(p)
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    _who(p)
+    p.add_argument("--why", default="", help="reason (required if the period was published and reopened)")
+    p.set_defaults(func=run_undo)
+
+    p = sub.add_parser("audit", help="print the audit trail (who changed what, when and why)")
+    _db(p)
+    p.add_argument("--rubric", default="", help="only this scheme")
+    p.add_argument("--period", default="")
+    p.add_argument("--entity", default="")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=run_audit)
+
+    p = sub.add_parser("backup", help="back up the whole store to a new folder of Parquet files")
+    _db(p)
+    p.add_argument("--out", required=True, help="a new (or empty) folder")
+    p.set_defaults(func=run_backup)
+
+    p = sub.add_parser("restore", help="rebuild a store from a backup folder (an existing store is kept aside)")
+    _db(p)
+    p.add_argument("--from", dest="src", required=True, help="the backup folder")
+    p.set_defaults(func=run_restore)
+
+
+def _existing_db(db: str) -> None:
+    if not Path(db).exists():
+        raise CliError(f"数据库文件不存在 (no store at {db})")
+
+
+def _who_of(args) -> str:
+    return args.who or getpass.getuser()
+
+
+def _write_bytes_atomic(data: bytes, path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def run_template(args) -> int:
+    rubric = get_rubric(args.rubric)
+    try:
+        if args.db:
+            _existing_db(args.db)
+            with open_store(args.db, read_only=True) as store:
+                units = store.query("scheme_units", scheme=rubric.id)
+            if units.empty:
+                raise CliError(f"{args.db} 中没有 {rubric.id} 的单位 (no units in the store)")
+        elif args.entities:
+            units = read_units(args.entities)
+        else:
+            units = default_units(rubric.id)
+        data = build_template(rubric, args.period, units)
+    except (ValueError, FileNotFoundError) as exc:
+        raise CliError(str(exc)) from None
+    _write_bytes_atomic(data, args.out)
+    print(f"已生成模板 template: {len(units)} 个单位 units, {args.period} → {args.out}")
+    return 0
+
+
+def _store_action(args, action) -> int:
+    """Open the store, run ``action(store)``; refusals and bad input are exit 2 with a message."""
+    _existing_db(args.db)
+    try:
+        with open_store(args.db) as store:
+            action(store)
+    except RefusedError as exc:
+        raise CliError(str(exc)) from None
+    except InputError as exc:
+        report(exc)
+        print("未写入任何数据 (nothing was written)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def run_publish(args) -> int:
+    def act(store):
+        table = store.publish(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
+        print(f"已发布 published {args.period}: {len(table)} 个单位，期间已锁定 (locked)")
+    return _store_action(args, act)
+
+
+def run_reopen(args) -> int:
+    def act(store):
+        store.reopen(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
+        print(f"已重新打开 reopened {args.period}（已发布的榜单保留 the published table is kept）")
+    return _store_action(args, act)
+
+
+def run_undo(args) -> int:
+    def act(store):
+        info = store.undo_last(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
+        kind = "导入 import" if info["kind"] == "import" else "修改 edit"
+        print(f"已撤销 undone {args.period}: 批次 batch #{info['batch_id']}（{kind} {info['source']}，"
+              f"{info['who']}），{info['units']} 个单位恢复为此前的数据")
+    return _store_action(args, act)
+
+
+def run_audit(args) -> int:
+    _existing_db(args.db)
+    scheme = get_rubric(args.rubric).id if args.rubric else ""
+    with open_store(args.db, read_only=True) as store:
+        rows = audit_log(store, scheme, args.period, args.entity, args.limit)
+    for r in rows.itertuples(index=False):
+        why = f"  理由: {r.why}" if r.why else ""
+        print(f"{r.ts:%Y-%m-%d %H:%M:%S}  {r.who}  {r.label}  {r.period}  {r.summary}{why}")
+    if rows.empty:
+        print("没有审计记录 (no audit rows)")
+    return 0
+
+
+def run_backup(args) -> int:
+    _existing_db(args.db)
+    try:
+        with open_store(args.db, read_only=True) as store:
+            manifest = backup(store, args.out)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    n = sum(t["rows"] for t in manifest["tables"].values())
+    print(f"已备份 backed up {len(manifest['tables'])} 张表 tables, {n} 行 rows → {args.out}")
+    return 0
+
+
+def run_restore(args) -> int:
+    try:
+        result = restore(args.src, args.db)
+    except (BackupError, StoreBusyError) as exc:
+        raise CliError(str(exc)) from None
+    n = sum(t["rows"] for t in result["tables"].values())
+    kept = f"；原数据库已另存为 {result['kept']} (previous store kept)" if result["kept"] else ""
+    print(f"已恢复 restored {len(result['tables'])} 张表 tables, {n} 行 rows → {args.db}{kept}")
+    return 0

@@ -1,0 +1,136 @@
+"""Widgets every page shares: the page header with the 演示数据 banner, the empty-store help, headline cards,
+table column formats and the download buttons (CSV with BOM for Excel, XLSX, Parquet) of what a page shows.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import exports
+from dashboard.state import Picked, db_path, group_label, rubric
+from queries.display import BOARD_TITLES, period_label
+
+DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
+
+
+def empty_store_help() -> None:
+    """How to bring data in, shown instead of a page when the store has no results (never a stack trace)."""
+    st.info("数据库中还没有评分结果 (the store has no results yet)。请先导入观测数据。")
+    st.markdown(
+        "**导入数据的方法 (how to import data)**\n\n"
+        "1. 在左侧 **数据管理** 页上传观测数据文件（CSV 或 XLSX，长格式，表头："
+        "`period, entity, indicator, item, value, ref, note`，可选 `group`）。\n"
+        "2. 或在命令行导入（导入前请先关闭正在运行的看板）：\n"
+        f"```bash\nflagboard import --db {db_path()} --rubric zichuan-2022 观测数据.csv\n```\n"
+        "3. 想先看看效果，可生成演示数据（演示数据）：\n"
+        f"```bash\nflagboard demo --db {db_path()}\n```\n"
+        "然后刷新本页。评分细则可在 **评分细则** 页查看。"
+    )
+
+
+def ensure_entry() -> None:
+    """Make sure the entry script (app.py: navigation and pickers) ran in this session.
+
+    A ``pages/`` folder next to app.py makes a fresh Streamlit server start in its old multipage mode until
+    some session calls ``st.navigation``; a first visitor landing on a deep link (``/town``) would run the
+    page alone. Leave that mode (what ``st.navigation`` itself does) and rerun: app.py then runs and shows
+    the same page, whose id depends only on its url path. (The lasting fix is renaming ``pages/``.)
+    """
+    if "picked_full" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def require_data() -> Picked:
+    """The sidebar's choice; on an empty store show how to import data and stop the page."""
+    ensure_entry()
+    picked = st.session_state.get("picked_full")
+    if picked is None:
+        empty_store_help()
+        st.stop()
+    return picked
+
+
+def header(title: str, picked: Picked, subject: str = "") -> None:
+    """Page title with scheme, period (in words) and group, and the 演示数据 banner on demo data.
+
+    ``title`` "榜单" becomes the period kind's board name (季度榜单, 月度榜单, 年度榜单).
+    """
+    rub = rubric(picked.scheme)
+    title = BOARD_TITLES[rub.period_kind] if title == "榜单" else title
+    parts = [period_label(picked.period, rub.period_kind)]
+    if len(picked.groups) > 1:
+        parts.append(group_label(picked.grp))
+    st.title(f"{title}" + (f" · {subject}" if subject else ""))
+    st.caption(f"{rub.name}（{picked.scheme}） · " + " · ".join(parts))
+    if picked.is_demo:
+        st.warning(DEMO_BANNER, icon=":material/science:")
+
+
+def card(label: str, value: str, note: str = "", key: str | None = None) -> None:
+    """A bordered headline card: label, a big value, a small note."""
+    with st.container(border=True, key=key):
+        st.metric(label, value)
+        if note:
+            st.caption(note)
+
+
+def rows_height(n_rows: int, row_height: int = 35) -> int:
+    """A dataframe height that shows every row without an inner scrollbar (header included)."""
+    return (n_rows + 1) * row_height + 3
+
+
+def indicator_tree(rows: pd.DataFrame) -> str:
+    """One category's indicators as a markdown tree: name and max, the rule sentence, who assesses, the clause."""
+    lines = []
+    for r in rows.to_dict("records"):
+        word = "上限" if r["类型"] in ("加分", "减分") else "满分"
+        lines.append(f"- **{r['编号']} {r['指标']}**（{r['类型']}，{word} {r['满分/上限']:g} 分）")
+        lines.append(f"  - 计分规则：{r['计分规则']}")
+        if r["考核方式"] or r["责任科室"]:
+            lines.append(f"  - 考核方式：{r['考核方式'] or '—'} · 责任科室：{r['责任科室'] or '—'}")
+        if r["原文"]:
+            lines.append(f"  - 原文：“{r['原文']}”")
+    return "\n".join(lines)
+
+
+def number_columns(frame: pd.DataFrame, names, decimals: int = 2) -> dict:
+    """Column config showing the named numeric columns with the rubric's display decimals."""
+    return {n: st.column_config.NumberColumn(n, format=f"%.{decimals}f") for n in names if n in frame.columns}
+
+
+def rising_trail(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Presentation only: ranks drawn negated, so a rising sparkline means a better place.
+
+    (``LineChartColumn`` cannot invert its axis; downloads keep the real ranks.)
+    """
+    out = frame.copy()
+    out[column] = [[-r for r in trail] for trail in out[column]]
+    return out
+
+
+def float_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _export(kind: str, frame: pd.DataFrame, sheet: str) -> bytes:
+    if kind == "csv":
+        return exports.csv_bytes(frame)
+    if kind == "xlsx":
+        return exports.xlsx_bytes(frame, sheet)
+    return exports.parquet_bytes(frame)
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str, parquet: bool = False, sheet: str = "数据") -> None:
+    """Download buttons for exactly the shown table (list columns as 'a→b→c' text)."""
+    flat = exports.for_download(frame)
+    kinds = [("csv", "下载 CSV", "text/csv"), ("xlsx", "下载 XLSX", exports.XLSX_MIME)]
+    if parquet:
+        kinds.append(("parquet", "下载 Parquet", "application/octet-stream"))
+    row = st.container(horizontal=True)
+    for kind, label, mime in kinds:
+        row.download_button(label, _export(kind, flat, sheet), file_name=f"{name}.{kind}", mime=mime,
+                            key=f"{key}_{kind}", on_click="ignore", icon=":material/download:")

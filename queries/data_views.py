@@ -1,0 +1,120 @@
+"""Read models of the 数据管理 and 审计日志 pages: display-ready frames and small facts about a period's data.
+
+Functions that read the store take it first (so pages can cache them with ``state.read``); the others shape
+plain values for display. Pages only render what these return.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+from queries import publication as pub
+from queries.audit import audit_log
+from queries.display import ordered
+from queries.store import ImportPlan, Store
+from queries.template import build_template, default_units
+from scoring.problems import Problem
+
+AUDIT_COLUMNS = {"audit_id": "编号", "ts": "时间", "who": "操作人", "label": "操作", "period": "期间",
+                 "entity": "单位", "summary": "内容", "why": "理由"}
+EDIT_COLUMNS = ["indicator", "item", "value", "ref", "note"]
+_LINE = re.compile(r"第(\d+)行|![A-Z]*(\d+)")
+
+
+def scheme_choices(store: Store, presets: list[str]) -> list[str]:
+    """Schemes to import into: those the store already holds first, then the other presets."""
+    held = list(store.query("stored_schemes")["scheme"])
+    return held + [p for p in presets if p not in held]
+
+
+def fact_periods(store: Store, scheme: str) -> list[str]:
+    """Periods with stored facts, newest first."""
+    periods = store.query("fact_periods", scheme=scheme)["period"]
+    return ordered(store.rubric(scheme), periods)[::-1] if len(periods) else []
+
+
+def fact_units(store: Store, scheme: str, period: str) -> list[str]:
+    return list(store.query("fact_units", scheme=scheme, period=period)["entity"])
+
+
+def unit_facts(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
+    """One unit's facts in a period, as the table editor shows them (indicator, item, value, ref, note)."""
+    return store.query("unit_facts", scheme=scheme, period=period, entity=entity)[EDIT_COLUMNS]
+
+
+def template_units(store: Store, scheme: str) -> pd.DataFrame:
+    """Units for a template: those the store knows for the scheme, else the scheme's roster file, else none."""
+    units = store.query("scheme_units", scheme=scheme)
+    if len(units):
+        return units
+    try:
+        return default_units(scheme)
+    except FileNotFoundError:
+        return pd.DataFrame(columns=["entity", "group"])
+
+
+def template_file(store: Store, scheme: str, period: str) -> bytes:
+    """The XLSX template of a period for the units of :func:`template_units`."""
+    return build_template(store.rubric(scheme), period, template_units(store, scheme))
+
+
+def last_change(store: Store, scheme: str, period: str) -> dict | None:
+    """What undo would revert in a period (batch id, kind, source, who, ts, units), or None."""
+    found = store.query("last_change", scheme=scheme, period=period)
+    return None if found.empty else found.iloc[0].to_dict()
+
+
+def change_label(change: dict) -> str:
+    kind = "导入" if change["kind"] == "import" else "表格修改"
+    return (f"批次 #{change['batch_id']}：{kind} {change['source']}（{change['who']}，{change['ts']:%Y-%m-%d %H:%M}，"
+            f"{change['n_units']} 个单位）")
+
+
+def publication_state(store: Store, scheme: str, period: str) -> dict | None:
+    return pub.publication(store, scheme, period)
+
+
+def publication_differences(store: Store, scheme: str, period: str) -> pd.DataFrame:
+    """The published table versus the current scoring, with Chinese column names (empty: no difference)."""
+    diff = pub.publication_diff(store, scheme, period)
+    return diff.rename(columns={"entity": "单位", "field": "项目", "published": "发布时", "current": "当前"})
+
+
+def _line_number(where: str) -> int | None:
+    """The first row number a problem names ("第5行", "数据!5", "数据!E5", "第2行、第4行"), else None."""
+    found = _LINE.search(where)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
+def problems_table(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table a clerk reads, in file order (then those naming a unit or period):
+    位置 (line, sheet!row or period/unit), 类型, 问题."""
+    keyed = [(_line_number(p.where), n, p) for n, p in enumerate(problems)]
+    problems = [p for _, _, p in sorted(keyed, key=lambda k: (k[0] is None, k[0] or 0, k[1]))]
+    return pd.DataFrame({"位置": [p.where for p in problems],
+                         "类型": ["错误" if p.severity == "error" else "提醒" for p in problems],
+                         "问题": [p.message for p in problems]})
+
+
+def plan_summary(plan: ImportPlan) -> str:
+    """What confirming an import will do, in one Chinese sentence."""
+    periods = "、".join(plan.periods)
+    new, changed, same = plan.count("new"), plan.count("changed"), plan.count("same")
+    if new + changed == 0:
+        return f"文件共 {len(plan.rows)} 行（{periods}），与库中数据完全相同，导入不会改变任何数据。"
+    return (f"文件共 {len(plan.rows)} 行（{periods}）：{new} 个单位是新数据，{changed} 个单位的数据将被替换，"
+            f"{same} 个单位与库中相同不变；文件中没有的单位不受影响。")
+
+
+def audit_table(store: Store, scheme: str, period: str = "", entity: str = "") -> pd.DataFrame:
+    """Audit rows for display (Chinese columns, newest first) plus the JSON ``detail`` column."""
+    rows = audit_log(store, scheme, period, entity)
+    out = rows[list(AUDIT_COLUMNS)].rename(columns=AUDIT_COLUMNS)
+    out["detail"] = rows["detail"]
+    return out
+
+
+def audit_detail(detail: str) -> dict:
+    return json.loads(detail) if detail else {}

@@ -1,0 +1,204 @@
+"""File-level safety before any row is read: size, real type, macros, formulas, CSV shape.
+
+A clerk's file is refused, with a message saying what to do, when it is larger than :data:`MAX_BYTES`, when
+its content is not what its name says (content sniffing, not only the extension), when it is a
+macro-enabled or old/encrypted Excel file, when the data sheet holds formula cells (values only: a formula's
+cached result may be stale or missing, and we never evaluate formulas), or when a CSV line has more fields
+than the header (an unquoted comma would silently shift columns). Extra and hidden sheets are ignored with a
+notice. Every problem is an :class:`~scoring.problems.InputError` listing all of them at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pandas as pd
+
+from scoring.problems import InputError, Problem
+from scoring.reader import data_sheet, decode_csv, read_csv_bytes, read_xlsx_bytes
+
+MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a quarter of a district is well under 1 MB
+MAX_UNPACKED = 400 * 1024 * 1024  # an XLSX that unpacks to more than this is refused (zip bomb)
+ACCEPTED = (".csv", ".xlsx")
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+@dataclass
+class Upload:
+    """A file that passed the checks: its rows (scoring.reader format) and notices for the clerk."""
+
+    obs: pd.DataFrame
+    kind: str
+    notices: list[Problem] = field(default_factory=list)
+
+
+def _refuse(name: str, message: str) -> InputError:
+    return InputError([Problem(f"文件 {name}", message)])
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> InputError:
+    return _refuse(name, f"文件太大（{size / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
+                         f"请按期间拆分后分别导入 (file too large)")
+
+
+def sniff(raw: bytes) -> str:
+    """What the bytes are: "empty", "zip" (XLSX and other Office files), "ole2" (.xls, encrypted), "text" or "binary"."""
+    if not raw.strip():
+        return "empty"
+    if raw[:4] == b"PK\x03\x04":
+        return "zip"
+    if raw[:8] == OLE2:
+        return "ole2"
+    return "binary" if b"\x00" in raw[:65536] else "text"
+
+
+def check_file(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """Refuse unsafe or mistyped files; returns "csv" or "xlsx"."""
+    ext = Path(name).suffix.lower()
+    if len(raw) > max_bytes:
+        raise _too_large(name, len(raw), max_bytes)
+    if ext in (".xlsm", ".xltm", ".xlsb"):
+        raise _refuse(name, "这是启用宏的 Excel 文件 (macro-enabled workbook)，不能导入；请“另存为” Excel 工作簿 (.xlsx)")
+    if ext == ".xls":
+        raise _refuse(name, "这是旧版 Excel 97-2003 文件 (.xls)，请“另存为” Excel 工作簿 (.xlsx) 或 CSV 后再导入")
+    if ext not in ACCEPTED:
+        raise _refuse(name, f"不支持的文件类型 “{ext or '（无扩展名）'}”，只接受 .csv 或 .xlsx (unsupported file type)")
+    kind = sniff(raw)
+    if kind == "empty":
+        raise _refuse(name, "文件是空的 (empty file)")
+    if kind == "ole2":
+        raise _refuse(name, "文件是旧版 .xls 或设置了打开密码的工作簿，请去掉密码并“另存为” .xlsx 后再导入 "
+                            "(old or password-protected Excel file)")
+    if ext == ".csv" and kind == "zip":
+        raise _refuse(name, "扩展名是 .csv，但内容是 Excel 工作簿（可能改过扩展名）；请把扩展名改回 .xlsx，"
+                            "或在 Excel 中“另存为” CSV (content does not match the extension)")
+    if ext == ".xlsx" and kind != "zip":
+        what = "文本" if kind == "text" else "其他格式的数据"
+        raise _refuse(name, f"扩展名是 .xlsx，但内容是{what}，不是 Excel 工作簿；请用 Excel 打开后“另存为” .xlsx "
+                            f"(content does not match the extension)")
+    if kind == "binary":
+        raise _refuse(name, "文件内容不是文本，不像 CSV（可能是图片、PDF 或其他文件）(not a text file)")
+    return "csv" if ext == ".csv" else "xlsx"
+
+
+# --- CSV --------------------------------------------------------------------------------------------------
+
+
+def csv_shape_problems(text: str) -> list[Problem]:
+    """Lines with more fields than the header (line numbers count the header as line 1)."""
+    records = csv.reader(io.StringIO(text))
+    header = next(records, [])
+    problems = []
+    for i, rec in enumerate(records, start=2):
+        if len(rec) > len(header):
+            problems.append(Problem(f"第{i}行", f"这一行有 {len(rec)} 个字段，比表头多 {len(rec) - len(header)} 个；"
+                                               f"可能是 value 或 note 里有逗号，请删掉逗号或用英文引号括起该格 "
+                                               f"(more fields than the header)"))
+    return problems
+
+
+def read_csv_checked(name: str, raw: bytes) -> Upload:
+    text, encoding = decode_csv(raw)
+    problems = csv_shape_problems(text)
+    if problems:
+        raise InputError(problems)
+    notices = []
+    if encoding != "utf-8-sig":
+        notices.append(Problem(f"文件 {name}", "文件编码是 GBK/GB18030（Excel 中文版常见），已自动识别 "
+                                             "(decoded as GB18030)", "warning"))
+    return Upload(read_csv_bytes(raw, name), "csv", notices)
+
+
+# --- XLSX -------------------------------------------------------------------------------------------------
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part inside the package."""
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def formula_cells(xml: bytes) -> list[str]:
+    """References (E5) of the cells of a sheet's XML that hold a formula (an ``<f>`` element)."""
+    if not _FORMULA.search(xml):
+        return []
+    cells = []
+    for _, el in ElementTree.iterparse(io.BytesIO(xml)):
+        if el.tag.endswith("}c") or el.tag == "c":
+            if any(child.tag.endswith("}f") or child.tag == "f" for child in el):
+                cells.append(el.get("r", "?"))
+            el.clear()
+    return cells
+
+
+def read_xlsx_checked(name: str, raw: bytes) -> Upload:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        raise _refuse(name, "文件已损坏，无法作为 Excel 工作簿打开 (corrupt XLSX)") from None
+    if "xl/workbook.xml" not in names:
+        what = "Word 文档" if "word/document.xml" in names else ("PowerPoint 文稿" if "ppt/presentation.xml" in names
+                                                              else "压缩包")
+        raise _refuse(name, f"文件内容是{what}，不是 Excel 工作簿 (not an Excel workbook)")
+    content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+        raise _refuse(name, "工作簿包含宏 (VBA macros)，不能导入；请“另存为”不含宏的 Excel 工作簿 (.xlsx)")
+    if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
+        raise _refuse(name, "工作簿解压后过大，疑似异常文件 (unpacks to more than 400 MB)")
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheet, ignored = data_sheet(wb)
+    except Exception as exc:  # calamine raises its own error types on damaged workbooks
+        raise _refuse(name, f"无法读取工作簿 (cannot read workbook): {exc}") from None
+    part = _sheet_paths(zf).get(sheet)
+    cells = formula_cells(zf.read(part)) if part in names else []
+    if cells:
+        raise InputError([Problem(f"{sheet}!{ref}", "这是公式单元格 (formula)：只能导入数值。请选中数据，复制后"
+                                                    "“选择性粘贴 → 数值”，再保存导入") for ref in cells])
+    notices = []
+    if ignored:
+        notices.append(Problem(f"文件 {name}", f"只读取了工作表“{sheet}”；其他工作表已忽略：{'、'.join(ignored)} "
+                                             f"(other sheets ignored)", "warning"))
+    return Upload(read_xlsx_bytes(raw, name), "xlsx", notices)
+
+
+# --- entry points ---------------------------------------------------------------------------------------------
+
+
+def read_upload(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Upload:
+    """Check then read an uploaded file (CSV or XLSX). Raises :class:`InputError` with every problem found."""
+    kind = check_file(name, raw, max_bytes)
+    try:
+        return read_csv_checked(name, raw) if kind == "csv" else read_xlsx_checked(name, raw)
+    except InputError:
+        raise
+    except Exception as exc:  # a reader failure is a message, never a trace
+        raise _refuse(name, f"无法读取文件内容 (cannot read file): {exc}") from None
+
+
+def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> Upload:
+    """:func:`read_upload` for a file on disk; the size is checked before the file is read."""
+    path = Path(path)
+    if not path.is_file():
+        raise _refuse(path.name, f"文件不存在 (file not found): {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _too_large(path.name, size, max_bytes)
+    return read_upload(path.name, path.read_bytes(), max_bytes)

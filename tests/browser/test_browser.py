@@ -1,0 +1,133 @@
+"""The real-browser test: ``streamlit run dashboard/app.py`` on the demo store, driven by headless Debian Chromium.
+
+Checks the league table (13 rows, the 红旗), that the CJK font is available to the page, and that the town page
+draws its lost-points chart. Without /usr/bin/chromium the test is skipped — except in CI (``CI`` set), where it
+fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page (never written into the repo).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.demo_stores import copy_store, demo_template
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+GRID = '[data-testid="stDataFrame"]'
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing: install Debian chromium and fonts-noto-cjk (see .ci/run)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_chromium()
+    db = copy_store(demo_template(tmp_path_factory), tmp_path_factory.mktemp("browser") / "demo.duckdb")
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env={**os.environ, "FLAGBOARD_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start (see {log.name})")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        yield page
+        browser.close()
+
+
+def settle(page) -> None:
+    """Wait until the script run finished (the status widget is gone)."""
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("FLAGBOARD_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_league_table_in_a_real_browser(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    grid = page.locator(f'{GRID} table[role="grid"]').first
+    page.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] tbody tr').length === 13""",
+        timeout=30_000)
+    assert grid.get_attribute("aria-rowcount") == "14"  # header + 13 towns
+    assert "红旗" in grid.locator("tbody").inner_text()
+    assert page.evaluate("""() => document.fonts.check('16px "Noto Sans CJK SC"')""") is True
+    assert page.get_by_role("heading", name="季度榜单").is_visible()
+    assert page.get_by_text("演示数据", exact=False).first.is_visible()
+    shot(page, "league")
+
+
+def test_town_page_draws_its_lost_points_chart(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="镇街详情").click()
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page)
+    page.wait_for_selector("text=失分分布（按类别与指标）", timeout=30_000)
+    assert page.locator(".js-plotly-plot .barlayer .point").count() > 0
+    assert page.get_by_role("heading", name="镇街详情", exact=False).first.is_visible()
+    shot(page, "town")
+
+
+@pytest.mark.parametrize("ci, outcome", [(None, pytest.skip.Exception), ("true", pytest.fail.Exception)])
+def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path, ci, outcome):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="no-chromium is missing"):
+        require_chromium()

@@ -1,0 +1,114 @@
+"""Fixtures of the page tests: stores, an AppTest of the app on a store, and the bytes behind download buttons.
+
+``streamlit`` treats a ``pages/`` folder next to app.py as its old multipage mode until a session calls
+``st.navigation``; AppTest resets that flag before every run, so ``switch_page`` would run a page alone,
+without app.py's pickers. :func:`app` keeps the navigation mode a running server is in after its first page
+view (see dashboard/widgets.py ``ensure_entry``), so every run goes through app.py as in the browser.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from tests.demo_stores import copy_store, demo_template, small_store
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+MY_PAGES = ["league", "town", "trends", "selection", "rubric"]
+ALL_PAGES = MY_PAGES + ["phases", "payout", "data", "audit"]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> str:
+    """A copy of the demo store that page tests only read."""
+    template = demo_template(tmp_path_factory)
+    return str(copy_store(template, tmp_path_factory.mktemp("demo-read") / "demo.duckdb"))
+
+
+@pytest.fixture
+def demo_db_writable(tmp_path_factory, tmp_path) -> str:
+    """A private copy of the demo store for a test that writes (a decision)."""
+    return str(copy_store(demo_template(tmp_path_factory), tmp_path / "demo-write.duckdb"))
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory) -> str:
+    return str(small_store(tmp_path_factory.mktemp("small-pages") / "small.duckdb"))
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """The AppTest media storage, remembered so tests can read what a download button would serve."""
+
+    last: "RecordingStorage | None" = None
+
+    def __init__(self, endpoint: str):
+        super().__init__(endpoint)
+        RecordingStorage.last = self
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """``app(db)`` → an AppTest of dashboard/app.py on the store file ``db``, already run once."""
+    original = PagesManager.__init__
+
+    def navigation_mode(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", navigation_mode)
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
+
+    def open_app(db: str) -> AppTest:
+        monkeypatch.setenv("FLAGBOARD_DB", db)
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return open_app
+
+
+def download_bytes(at: AppTest, key: str) -> bytes:
+    """The bytes a download button (by key) serves."""
+    url = at.download_button(key=key).proto.url
+    return RecordingStorage.last.get_file(url.rsplit("/", 1)[1]).content
+
+
+def page_text(at: AppTest) -> str:
+    """Every text element of the page (for 'is this said somewhere' checks)."""
+    kinds = ("title", "caption", "markdown", "info", "warning", "error", "success", "subheader", "code")
+    return "\n".join(str(el.value) for kind in kinds for el in getattr(at, kind))
+
+
+def table(at: AppTest, *columns: str):
+    """The first shown dataframe that has all ``columns`` (plain dataframes carry no key in AppTest)."""
+    for element in at.dataframe:
+        value = element.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def plotly_spec(at: AppTest, index: int = 0) -> dict:
+    """A shown Plotly chart's figure JSON, with typed arrays ({dtype, bdata}) decoded to lists."""
+    import base64
+    import json
+
+    import numpy as np
+
+    def decode(node):
+        if isinstance(node, dict):
+            if set(node) >= {"dtype", "bdata"}:
+                values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+                if "shape" in node:
+                    values = values.reshape([int(n) for n in str(node["shape"]).split(",")])
+                return values.tolist()
+            return {k: decode(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [decode(v) for v in node]
+        return node
+
+    return decode(json.loads(at.get("plotly_chart")[index].proto.spec))

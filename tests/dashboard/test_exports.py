@@ -1,0 +1,38 @@
+"""Exports: list cells as text, CSV with a BOM, XLSX and Parquet that parse back, chart PNG via kaleido."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard.exports import (csv_bytes, figure_png, for_download, parquet_bytes, read_csv_bytes,
+                               read_xlsx_bytes, xlsx_bytes)
+
+SHOWN = pd.DataFrame({"名次": [1, 2], "单位": ["甲镇", "乙街道"], "总分": [96.02, 85.77], "等次": ["好", ""],
+                      "名次走势": [[3, 1], [2]]})
+FLAT = SHOWN.assign(名次走势=["3→1", "2"])
+
+
+def test_for_download_writes_list_cells_as_text():
+    pd.testing.assert_frame_equal(for_download(SHOWN), FLAT)
+    pd.testing.assert_frame_equal(for_download(FLAT), FLAT)
+
+
+def test_csv_has_a_bom_and_parses_back():
+    data = csv_bytes(FLAT)
+    assert data.startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(read_csv_bytes(data), FLAT.astype({"名次走势": "str"}), check_dtype=False)
+
+
+def test_xlsx_and_parquet_parse_back():
+    pd.testing.assert_frame_equal(read_xlsx_bytes(xlsx_bytes(FLAT, "榜单")), FLAT, check_dtype=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(parquet_bytes(FLAT))), FLAT, check_dtype=False)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs Debian chromium")
+def test_chart_png_with_chinese_labels():
+    png = figure_png(go.Figure(go.Bar(x=["甲镇", "乙街道"], y=[1, 2])), width=300, height=200)
+    assert png is not None and png.startswith(b"\x89PNG")

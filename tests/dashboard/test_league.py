@@ -1,0 +1,66 @@
+"""季度榜单: the table follows the period picker; headline cards; the chart; downloads hold what is shown."""
+from __future__ import annotations
+
+import io
+import pandas as pd
+
+from dashboard.exports import read_csv_bytes, read_xlsx_bytes
+from tests.dashboard.conftest import download_bytes, plotly_spec
+
+
+def shown(at) -> pd.DataFrame:
+    return at.dataframe(key="league_table").value
+
+
+def test_switching_quarter_changes_the_table(app, small_db):
+    at = app(small_db)
+    at.selectbox(key="period_zichuan-2022").select("2022Q2").run()
+    q2 = shown(at)
+    assert q2["名次"].tolist() == [1, 1, 3, 4, 4, 6]
+    assert q2["红旗"].tolist() == ["待定", "待定", "", "", "", ""]
+    at.selectbox(key="period_zichuan-2022").select("2022Q1").run()
+    q1 = shown(at)
+    assert q1["总分"].tolist() == [100.0, 99.3, 98.6, 97.9, 97.2, 96.5]
+    assert q1["红旗"].tolist() == ["红旗", "", "", "", "", ""]
+    assert q1["变化"].tolist() == ["—"] * 6
+
+
+def test_headline_cards_and_rank_sparkline(app, small_db):
+    at = app(small_db)
+    at.selectbox(key="period_zichuan-2022").select("2022Q2").run()
+    values = {m.label: m.value for m in at.metric}
+    assert values == {":material/flag: 红旗": "待定", "“好”等次": "5 个", "“好”等次线": "97.90 分",
+                      "第6名距等次线": "2.45 分"}
+    # the sparkline draws ranks negated (a rising line = a better place); the download keeps real ranks
+    assert [list(t) for t in shown(at)["名次走势"]] == [[-1, -1], [-2, -1], [-3, -3], [-4, -4], [-5, -4], [-6, -6]]
+
+
+def test_finals_chart_highlights_graded_units_and_draws_the_cutoff(app, small_db):
+    at = app(small_db)
+    at.selectbox(key="period_zichuan-2022").select("2022Q2").run()
+    spec = plotly_spec(at)
+    bar = spec["data"][0]
+    assert bar["x"] == ["A", "B", "C", "D", "E", "F"]
+    assert bar["marker"]["color"] == ["#c8102e"] * 5 + ["#b8b8c0"]
+    assert bar["text"][0] == "100.00 待定"
+    line = spec["layout"]["shapes"][0]
+    assert (line["y0"], line["y1"]) == (97.9, 97.9)
+    assert spec["layout"]["annotations"][0]["text"] == "“好”等次线 97.90"
+
+
+def test_downloads_contain_exactly_what_is_shown(app, demo_db):
+    at = app(demo_db)
+    table = shown(at)
+    expected = table.assign(名次走势=[("→".join(str(-r) for r in t)) for t in table["名次走势"]])
+    csv = download_bytes(at, "league_dl_csv")
+    assert csv.startswith("\ufeff".encode("utf-8"))  # BOM: Excel opens the Chinese intact
+    pd.testing.assert_frame_equal(read_csv_bytes(csv), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(read_xlsx_bytes(download_bytes(at, "league_dl_xlsx")), expected,
+                                  check_dtype=False)
+    assert len(table) == 13
+
+
+def test_demo_has_a_pending_flag_in_2022q4(app, demo_db):
+    at = app(demo_db)
+    at.selectbox(key="period_zichuan-2022").select("2022Q4").run()
+    assert shown(at)["红旗"].tolist().count("待定") == 2

@@ -1,0 +1,107 @@
+"""Every page renders for every preset scheme (AppTest), on one store holding the demo data of all of them.
+
+The store is built once with ``flagboard demo --rubric ID`` for each preset; each scheme is then picked in the
+sidebar and every page of the navigation is opened. A page that does not apply to a scheme (绩效付款 without
+payout bands, 阶段对比 without phases) must say so and stop, never fail.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from cli.main import main as flagboard
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ["league", "town", "trends", "selection", "payout", "phases", "rubric", "data", "audit"]
+PRESETS = ["liaoning-2024-center", "liaoning-2024-subcenter", "liaoning-2024-township", "liaoning-2024-station",
+           "haikou-2023", "rudong-2021"]
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Keep AppTest in st.navigation mode: with a ``pages/`` folder next to app.py, Streamlit otherwise reruns
+    a page script alone (without app.py's sidebar) from the second run on."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    db = tmp_path_factory.mktemp("presets") / "presets.duckdb"
+    for rubric_id in PRESETS:
+        assert flagboard(["demo", "--rubric", rubric_id, "--db", str(db)]) == 0
+    return str(db)
+
+
+def open_app(store: str, monkeypatch, scheme: str) -> AppTest:
+    monkeypatch.setenv("FLAGBOARD_DB", store)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.selectbox(key="scheme").set_value(scheme).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for kind in ("info", "warning", "error", "success", "caption", "markdown", "title", "subheader")
+             for m in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("scheme", PRESETS)
+def test_every_page_renders_for_the_scheme(store, monkeypatch, scheme):
+    at = open_app(store, monkeypatch, scheme)
+    failed = {}
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        if at.exception:
+            failed[page] = [e.message for e in at.exception]
+        assert at.selectbox(key="scheme").value == scheme, page
+    assert failed == {}
+
+
+def test_payout_page_shows_the_money_for_haikou(store, monkeypatch):
+    at = open_app(store, monkeypatch, "haikou-2023")
+    at.switch_page("pages/payout.py").run()
+    assert not at.exception
+    years = at.dataframe[0].value  # the contract-year table
+    assert list(years["合同年度"]) == ["第一年（2023-01至2023-11）", "第二年（2023-12至2024-11）", "第三年（2024-12至2025-12）"]
+    assert list(years["已考核月数"]) == [11, 12, 13]
+    assert set(years["中标价（元）"]) == {11265500.0}
+    # entering a shortfall of 2 persons in year 1 costs 2 × 11,265,500 × 10% × 0.5% = 2 × 5,632.75 = 11,265.50
+    before = years["实付绩效考核金额（元）"].iloc[0]
+    at.number_input(key="payout_short_第一年").set_value(2).run()
+    after = at.dataframe[0].value["实付绩效考核金额（元）"].iloc[0]
+    assert round(before - after, 2) == 11265.5
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("scheme, page, note", [
+    ("rudong-2021", "payout", "本页不适用"), ("haikou-2023", "phases", "本页不适用"),
+    ("liaoning-2024-center", "payout", "本页不适用")])
+def test_pages_that_do_not_apply_say_so(store, monkeypatch, scheme, page, note):
+    at = open_app(store, monkeypatch, scheme)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    assert note in texts(at)
+
+
+def test_phases_page_compares_self_check_and_recheck_for_a_center(store, monkeypatch):
+    at = open_app(store, monkeypatch, "liaoning-2024-center")
+    at.switch_page("pages/phases.py").run()
+    assert not at.exception
+    finals = at.dataframe[0].value
+    assert list(finals["阶段"]) == ["自检评估", "统一考核", "复检复查"]
+    assert "自检得分" in at.dataframe[1].value.columns
+    assert "整改情况" in at.dataframe[2].value.columns
+    assert [m.label for m in at.metric] == ["统一考核发现问题", "已整改", "部分整改", "未整改"]

@@ -1,0 +1,56 @@
+"""镇街详情: the picked unit's numbers, lost points that add up to max − points, the loss chart, history."""
+from __future__ import annotations
+
+from dashboard.exports import read_csv_bytes
+from tests.dashboard.conftest import download_bytes, plotly_spec, table
+
+
+def open_town(app, db, period=None, unit=None):
+    at = app(db)
+    if period:
+        at.selectbox(key="period_zichuan-2022").select(period).run()
+    at.switch_page("pages/town.py").run()
+    if unit:
+        at.selectbox(key="town_unit").select(unit).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_lost_points_add_up_to_max_minus_points(app, demo_db):
+    at = open_town(app, demo_db, "2022Q4", "昆仑镇")
+    losses = table(at, "编号", "原因", "失分")
+    assert (losses["失分"].round(2) == (losses["满分"] - losses["得分"]).round(2)).all()
+    totals = table(at, "部分", "失分")
+    assert (totals["失分"].round(2) == (totals["满分"] - totals["得分"]).round(2)).all()
+    daily = [i for i in losses.index if losses.loc[i, "编号"] != "showcase"]
+    assert round(losses.loc[daily, "失分"].sum(), 2) == totals.loc[totals["部分"] == "日常评估", "失分"].iloc[0]
+    assert (losses.loc[losses["失分"] > 0, "原因"] != "—").all()
+
+
+def test_town_numbers_and_loss_chart(app, small_db):
+    at = open_town(app, small_db, "2022Q2", "F")
+    assert {m.label: m.value for m in at.metric} == {
+        "名次": "6 / 6", "总分": "95.45", "距“好”等次线": "-2.45", "距第一名": "-4.55", "日常评估": "93.50",
+        "风采展示": "100.00"}
+    spec = plotly_spec(at)
+    assert [(t["name"], t["y"], t["x"]) for t in spec["data"]] == [
+        ("2 基层服务帮办代办体系", ["2.1 完善设施设备建设"], [6.0])]
+    assert spec["layout"]["title"]["text"] == "失分分布（按类别与指标）"
+    events = table(at, "项目", "说明")
+    assert events.loc[events["得分"] != 0, "说明"].tolist() == ["省级 1次 +1.5，合计+1.5", "市级通报 1次 −2，合计−2"]
+    history = table(at, "期间", "中位数")
+    assert history[["期间", "总分", "名次"]].values.tolist() == [["2022Q1", 96.5, 6], ["2022Q2", 95.45, 6]]
+
+
+def test_unit_from_the_league_page_is_kept(app, small_db):
+    at = app(small_db)
+    at.session_state["unit"] = "D"
+    at.switch_page("pages/town.py").run()
+    assert at.selectbox(key="town_unit").value == "D"
+    assert at.title[0].value == "镇街详情 · D"
+
+
+def test_losses_download_is_the_table(app, small_db):
+    at = open_town(app, small_db, "2022Q2", "F")
+    shown = table(at, "编号", "原因", "失分")
+    assert read_csv_bytes(download_bytes(at, "town_dl_csv")).values.tolist() == shown.values.tolist()
