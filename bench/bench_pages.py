@@ -11,7 +11,6 @@ times call the ``queries`` functions directly, without Streamlit's cache. Each f
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
 import sys
@@ -35,32 +34,21 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def navigation_mode() -> None:
-    """Run every AppTest through app.py's st.navigation, as a server does after its first page view."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-
-
 def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    navigation_mode()
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "no runtime" notices
+    # clearing the cache between runs (outside a script run) logs "No runtime found" each time
+    from streamlit.runtime.caching import cache_data_api
+
+    cache_data_api._LOGGER.disabled = True
     os.environ["FLAGBOARD_DB"] = db
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.run()
     at.selectbox(key="period_zichuan-2022").select(period).run()
     rows = []
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()  # warm up imports and caches
 
         def cold():

@@ -189,10 +189,6 @@ def _events(b: _Builder, rng, ros: Roster, q: np.ndarray, period: str) -> None:
     b.add(who, "8.5", "酌情扣分", b.numbers(rng.choice([3, 3.5, 4, 4.5, 5], len(who))))
 
 
-def _dict_array(codes: np.ndarray, words) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(list(words), type=pa.string()))
-
-
 def generate(scale: float = 1.0, seed: int = 2024, periods: list[str] | None = None) -> pa.Table:
     """The national observations in the interchange format (+ ``group``), as an Arrow table.
 
@@ -204,28 +200,24 @@ def generate(scale: float = 1.0, seed: int = 2024, periods: list[str] | None = N
     values, refs, items, indicators = _Vocab(), _Vocab(), _Vocab(), _Vocab()
     refs.code("")
     quality = rng.normal(0, 1, len(ros.entities))
-    chunks = []
+    chunks: list[dict[str, np.ndarray]] = []  # per quarter: integer codes (the vocabularies only grow)
     for p, period in enumerate(periods):
         quality = 0.6 * quality + 0.8 * rng.normal(0, 1, len(quality))
         place_for = {c for c in RANK_CODES if rng.random() < PLACE_SHARE}
         b = _Builder(values, refs, items, indicators)
         _quarter(b, rng, ros, quality, period, place_for)
         cols = [np.concatenate(c) for c in zip(*b.blocks)]
+        del b
         order = np.argsort(cols[0], kind="stable")  # rows of one unit together, indicator order kept
         unit, ind, item, value, ref = (c[order] for c in cols)
-        chunks.append(pa.table({
-            "period": _dict_array(np.full(len(unit), p, dtype=np.int8), periods),
-            "group": _dict_array(ros.group_of[unit].astype(np.int32), ros.groups),
-            "entity": _dict_array(unit, ros.entities),
-            "indicator": ind, "item": item, "value": value, "ref": ref,
-        }))
-    table = pa.concat_tables(chunks)
-    out = {c: table.column(c).combine_chunks() for c in ("period", "group", "entity")}
-    for name, vocab in (("indicator", indicators), ("item", items), ("value", values), ("ref", refs)):
-        out[name] = _dict_array(table.column(name).combine_chunks().to_numpy(), vocab.words)
-    out["note"] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(table.num_rows, dtype=np.int8)),
-                                                 pa.array([""], type=pa.string()))
-    return pa.table({c: out[c] for c in COLUMNS})
+        chunks.append({"period": np.full(len(unit), p, dtype=np.int8), "group": ros.group_of[unit].astype(np.int32),
+                       "entity": unit, "indicator": ind.astype(np.int8), "item": item.astype(np.int8),
+                       "value": value, "ref": ref, "note": np.zeros(len(unit), dtype=np.int8)})
+    words = {"period": periods, "group": ros.groups, "entity": ros.entities, "indicator": indicators.words,
+             "item": items.words, "value": values.words, "ref": refs.words, "note": [""]}
+    words = {c: pa.array(list(w), type=pa.string()) for c, w in words.items()}  # one dictionary per column
+    return pa.table({c: pa.chunked_array([pa.DictionaryArray.from_arrays(pa.array(chunk[c]), words[c])
+                                          for chunk in chunks]) for c in COLUMNS})
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:

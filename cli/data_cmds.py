@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
 from cli.store_cmds import open_store
-from queries.audit import audit_log
+from queries.audit import KIND_LABELS, audit_log
 from queries.backup import BackupError, backup, restore
 from queries.publication import RefusedError
 from queries.store import StoreBusyError
@@ -159,7 +159,7 @@ def run_reopen(args) -> int:
 def run_undo(args) -> int:
     def act(store):
         info = store.undo_last(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
-        kind = "导入 import" if info["kind"] == "import" else "修改 edit"
+        kind = f"{KIND_LABELS.get(info['kind'], '')} {info['kind']}"
         print(f"已撤销 undone {args.period}: 批次 batch #{info['batch_id']}（{kind} {info['source']}，"
               f"{info['who']}），{info['units']} 个单位恢复为此前的数据")
     return _store_action(args, act)

@@ -72,8 +72,11 @@ def demo_frame(rubric, seed: int = 2022) -> pd.DataFrame:
 def run_demo(args) -> int:
     rubric = get_rubric(args.rubric)
     frame = demo_frame(rubric, args.seed)
-    with open_store(args.db) as store:
-        store.import_observations(rubric, frame, who=DEMO_WHO, source="演示数据 demo generator", is_demo=True)
+    try:
+        with open_store(args.db) as store:
+            store.import_observations(rubric, frame, who=DEMO_WHO, source="演示数据 demo generator", is_demo=True)
+    except RefusedError as exc:  # a published (locked) period: demo data never overwrites it
+        raise CliError(str(exc)) from None
     print(f"演示数据 demo data: {frame['entity'].nunique()} units × {frame['period'].nunique()} periods, "
           f"{len(frame)} rows → {args.db}")
     return 0

@@ -16,21 +16,21 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 from dashboard.state import board_title, pick_scheme_and_period  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+VIEWS = Path(__file__).resolve().parent / "views"  # not "pages/": that name puts Streamlit in its old multipage mode
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
 st.sidebar.title("红旗榜 Flagboard")
 st.session_state["picked"] = pick_scheme_and_period()
 nav = st.navigation([
-    st.Page(PAGES / "league.py", title=board_title(), icon=":material/leaderboard:", default=True,
+    st.Page(VIEWS / "league.py", title=board_title(), icon=":material/leaderboard:", default=True,
             url_path="league"),
-    st.Page(PAGES / "town.py", title="镇街详情", icon=":material/location_city:", url_path="town"),
-    st.Page(PAGES / "trends.py", title="趋势分析", icon=":material/insights:", url_path="trends"),
-    st.Page(PAGES / "selection.py", title="红旗评选", icon=":material/flag:", url_path="selection"),
-    st.Page(PAGES / "phases.py", title="阶段对比", icon=":material/compare_arrows:", url_path="phases"),
-    st.Page(PAGES / "payout.py", title="绩效付款", icon=":material/payments:", url_path="payout"),
-    st.Page(PAGES / "rubric.py", title="评分细则", icon=":material/rule:", url_path="rubric"),
-    st.Page(PAGES / "data.py", title="数据管理", icon=":material/upload_file:", url_path="data"),
-    st.Page(PAGES / "audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
+    st.Page(VIEWS / "town.py", title="镇街详情", icon=":material/location_city:", url_path="town"),
+    st.Page(VIEWS / "trends.py", title="趋势分析", icon=":material/insights:", url_path="trends"),
+    st.Page(VIEWS / "selection.py", title="红旗评选", icon=":material/flag:", url_path="selection"),
+    st.Page(VIEWS / "phases.py", title="阶段对比", icon=":material/compare_arrows:", url_path="phases"),
+    st.Page(VIEWS / "payout.py", title="绩效付款", icon=":material/payments:", url_path="payout"),
+    st.Page(VIEWS / "rubric.py", title="评分细则", icon=":material/rule:", url_path="rubric"),
+    st.Page(VIEWS / "data.py", title="数据管理", icon=":material/upload_file:", url_path="data"),
+    st.Page(VIEWS / "audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
 ])
 nav.run()

@@ -28,24 +28,8 @@ def empty_store_help() -> None:
     )
 
 
-def ensure_entry() -> None:
-    """Make sure the entry script (app.py: navigation and pickers) ran in this session.
-
-    A ``pages/`` folder next to app.py makes a fresh Streamlit server start in its old multipage mode until
-    some session calls ``st.navigation``; a first visitor landing on a deep link (``/town``) would run the
-    page alone. Leave that mode (what ``st.navigation`` itself does) and rerun: app.py then runs and shows
-    the same page, whose id depends only on its url path. (The lasting fix is renaming ``pages/``.)
-    """
-    if "picked_full" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def require_data() -> Picked:
     """The sidebar's choice; on an empty store show how to import data and stop the page."""
-    ensure_entry()
     picked = st.session_state.get("picked_full")
     if picked is None:
         empty_store_help()

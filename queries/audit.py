@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
     "award_decision": "红旗决定",
 }
+KIND_LABELS = {"import": "导入", "edit": "表格修改", "bulk": "批量导入"}  # what kind of batch a change was
 
 
 def write_audit(store: "Store", cur, *, who: str, action: str, scheme: str, scope: pd.DataFrame,
@@ -45,12 +46,14 @@ def summary(action: str, detail: dict) -> str:
     if action in ("import", "edit"):
         what = "导入" if action == "import" else "修改"
         src = f" {detail['source']}" if detail.get("source") else ""
+        if detail.get("bulk"):
+            return f"批量导入{src}：{detail.get('units', 0)} 个单位、{detail.get('rows', 0)} 行（批次 #{detail.get('batch_id')}）"
         if detail.get("no_change"):
             return f"{what}{src}：与库中数据相同，无变化"
         return (f"{what}{src}：{detail.get('units', 0)} 个单位，新增 {detail.get('added', 0)} 行、"
                 f"修改 {detail.get('changed', 0)} 行、删除 {detail.get('removed', 0)} 行（批次 #{detail.get('batch_id')}）")
     if action == "undo":
-        return (f"撤销批次 #{detail.get('batch_id')}（{ACTION_LABELS.get(detail.get('kind', ''), '')} "
+        return (f"撤销批次 #{detail.get('batch_id')}（{KIND_LABELS.get(detail.get('kind', ''), '')} "
                 f"{detail.get('source', '')}）：恢复 {detail.get('units', 0)} 个单位此前的数据")
     if action == "publish":
         return f"发布榜单：{len(detail.get('league', []))} 个单位，期间锁定"

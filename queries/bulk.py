@@ -12,11 +12,13 @@
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from queries.audit import write_audit
 from queries.publication import RefusedError
@@ -31,11 +33,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 REQUIRED = ["period", "entity", "indicator", "item", "value", "ref", "note"]
 STORED = "已存数据"  # how stored rows without a file line are named in messages
+BATCH_ROWS = 10_000_000  # few large Arrow chunks: pandas works much faster on them than on many small ones
 
 
 def fetch_frame(cur, name: str, **params) -> pd.DataFrame:
     """Run the named query ``name`` on cursor ``cur`` and return its rows (text columns as ``str``)."""
-    return cur.sql(sql(name), params=params or None).to_arrow_table().to_pandas()
+    return cur.sql(sql(name), params=params or None).to_arrow_table(batch_size=BATCH_ROWS).to_pandas()
 
 
 def check_stored(obs: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, list]:
@@ -48,18 +51,90 @@ def check_stored(obs: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, list]
 
 
 def write_scored(store: "Store", cur, rubric: Rubric, scored: Scored) -> None:
-    """Insert the league, per-indicator and component rows of ``scored`` (the old rows already deleted)."""
+    """Insert the league, per-indicator and component rows of ``scored`` (the old rows already deleted).
+
+    The frames go to DuckDB as Arrow tables (no copy of their text columns, no Python objects), so the
+    insert runs without holding the GIL and can overlap the scoring of the next period.
+    """
     comp_ids = [c.id for c in rubric.components]
     comps = scored.league.melt(id_vars=["period", "entity"], value_vars=comp_ids, var_name="component",
                                value_name="value")
-    cur.register("new_results", scored.league)
-    cur.register("new_detail", scored.detail)
-    cur.register("new_components", comps)
+    cur.register("new_results", _arrow(scored.league))
+    cur.register("new_detail", _arrow(scored.detail))
+    cur.register("new_components", _arrow(comps))
     store.run("insert_results", cur, scheme=rubric.id)
     store.run("insert_results_indicator", cur, scheme=rubric.id)
     store.run("insert_components", cur, scheme=rubric.id)
     for view in ("new_results", "new_detail", "new_components"):
         cur.unregister(view)
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. mixed objects: let DuckDB read the frame itself
+        return frame
+
+
+def score_stored(obs: pd.DataFrame, decided: pd.DataFrame, rubric: Rubric) -> Scored:
+    """Validate and score stored rows with the office's recorded award decisions; InputError on errors."""
+    clean, problems = check_stored(obs, rubric)
+    if errors_only(problems):
+        raise InputError(problems)
+    decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
+    return score_valid(clean, rubric, decisions)
+
+
+def rescore_periods(store: "Store", rubric: Rubric, periods: list[str], cur=None) -> None:
+    """Score and write ``periods`` one at a time from their stored facts.
+
+    With ``cur`` (the caller's transaction, whose old results are already deleted) everything stays in that
+    transaction: an import is all or nothing. Without it (a plain rescore, which changes no facts) each
+    period's results are replaced and committed in a transaction of their own, so memory stays flat on a
+    national store and each period's results are always complete. One period at a time is exact: ranks,
+    grades and awards are per period and group. DuckDB writes period k in a worker thread while Python
+    scores period k+1 (a cursor is only ever used by one thread at a time). Every period's problems are
+    collected and raised together.
+    """
+    problems = []
+    reader = cur if cur is not None else store.con.cursor()
+
+    def fetch(period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        reader.register("wanted_periods", pd.DataFrame({"period": [period]}))
+        return (fetch_frame(reader, "period_observations", scheme=rubric.id),
+                fetch_frame(reader, "decisions_of_periods", scheme=rubric.id))
+
+    def write(period: str, scored: Scored | None) -> None:
+        if cur is not None:
+            write_scored(store, cur, rubric, scored)
+            return
+        with store.transaction() as own:
+            own.register("wanted_periods", pd.DataFrame({"period": [period]}))
+            store.run("delete_results", own, scheme=rubric.id)
+            if scored is not None:
+                write_scored(store, own, rubric, scored)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing = None
+        fetched = fetch(periods[0]) if periods else None
+        for i, period in enumerate(periods):
+            scored = None
+            try:
+                scored = score_stored(*fetched, rubric) if len(fetched[0]) else None
+            except InputError as exc:
+                problems += exc.problems  # go on: every period's problems are reported at once
+            fetched = None
+            if writing is not None:
+                writing.result()
+                writing = None
+            if i + 1 < len(periods):
+                fetched = fetch(periods[i + 1])
+            if not problems and (scored is not None or cur is None):
+                writing = pool.submit(write, period, scored)
+        if writing is not None:
+            writing.result()
+    if problems:
+        raise InputError(problems)
 
 
 def bulk_load(store: "Store", rubric: Rubric, path: str | Path, who: str, source: str = "",
@@ -113,12 +188,8 @@ def rescore_group(store: "Store", scheme: str, period: str, grp: str, rubric: Ru
         obs = fetch_frame(cur, "group_observations", scheme=scheme, period=period, grp=grp)
         if obs.empty:
             raise RefusedError(f"{period} 没有 {grp} 组的数据 (no facts for this group and period)")
-        clean, problems = check_stored(obs, rubric)
-        if errors_only(problems):
-            raise InputError(problems)
         decided = fetch_frame(cur, "decisions_of_group", scheme=scheme, period=period, grp=grp)
-        decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
-        scored = score_valid(clean, rubric, decisions)
+        scored = score_stored(obs, decided, rubric)
         store.run("delete_group_results", cur, scheme=scheme, period=period, grp=grp)
         write_scored(store, cur, rubric, scored)
     return scored

@@ -6,13 +6,13 @@ plain values for display. Pages only render what these return.
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 
 from queries import publication as pub
-from queries.audit import audit_log
+from queries.audit import KIND_LABELS, audit_log
 from queries.display import ordered
+from queries.importing import in_file_order
 from queries.store import ImportPlan, Store
 from queries.template import build_template, default_units
 from scoring.problems import Problem
@@ -20,7 +20,6 @@ from scoring.problems import Problem
 AUDIT_COLUMNS = {"audit_id": "编号", "ts": "时间", "who": "操作人", "label": "操作", "period": "期间",
                  "entity": "单位", "summary": "内容", "why": "理由"}
 EDIT_COLUMNS = ["indicator", "item", "value", "ref", "note"]
-_LINE = re.compile(r"第(\d+)行|![A-Z]*(\d+)")
 
 
 def scheme_choices(store: Store, presets: list[str]) -> list[str]:
@@ -67,7 +66,7 @@ def last_change(store: Store, scheme: str, period: str) -> dict | None:
 
 
 def change_label(change: dict) -> str:
-    kind = "导入" if change["kind"] == "import" else "表格修改"
+    kind = KIND_LABELS.get(change["kind"], change["kind"])
     return (f"批次 #{change['batch_id']}：{kind} {change['source']}（{change['who']}，{change['ts']:%Y-%m-%d %H:%M}，"
             f"{change['n_units']} 个单位）")
 
@@ -82,17 +81,10 @@ def publication_differences(store: Store, scheme: str, period: str) -> pd.DataFr
     return diff.rename(columns={"entity": "单位", "field": "项目", "published": "发布时", "current": "当前"})
 
 
-def _line_number(where: str) -> int | None:
-    """The first row number a problem names ("第5行", "数据!5", "数据!E5", "第2行、第4行"), else None."""
-    found = _LINE.search(where)
-    return int(found.group(1) or found.group(2)) if found else None
-
-
 def problems_table(problems: list[Problem]) -> pd.DataFrame:
     """Problems as a table a clerk reads, in file order (then those naming a unit or period):
     位置 (line, sheet!row or period/unit), 类型, 问题."""
-    keyed = [(_line_number(p.where), n, p) for n, p in enumerate(problems)]
-    problems = [p for _, _, p in sorted(keyed, key=lambda k: (k[0] is None, k[0] or 0, k[1]))]
+    problems = in_file_order(problems)
     return pd.DataFrame({"位置": [p.where for p in problems],
                          "类型": ["错误" if p.severity == "error" else "提醒" for p in problems],
                          "问题": [p.message for p in problems]})

@@ -9,7 +9,6 @@ notice. Every problem is an :class:`~scoring.problems.InputError` listing all of
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -92,24 +91,8 @@ def check_file(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
 # --- CSV --------------------------------------------------------------------------------------------------
 
 
-def csv_shape_problems(text: str) -> list[Problem]:
-    """Lines with more fields than the header (line numbers count the header as line 1)."""
-    records = csv.reader(io.StringIO(text))
-    header = next(records, [])
-    problems = []
-    for i, rec in enumerate(records, start=2):
-        if len(rec) > len(header):
-            problems.append(Problem(f"第{i}行", f"这一行有 {len(rec)} 个字段，比表头多 {len(rec) - len(header)} 个；"
-                                               f"可能是 value 或 note 里有逗号，请删掉逗号或用英文引号括起该格 "
-                                               f"(more fields than the header)"))
-    return problems
-
-
 def read_csv_checked(name: str, raw: bytes) -> Upload:
-    text, encoding = decode_csv(raw)
-    problems = csv_shape_problems(text)
-    if problems:
-        raise InputError(problems)
+    _, encoding = decode_csv(raw)
     notices = []
     if encoding != "utf-8-sig":
         notices.append(Problem(f"文件 {name}", "文件编码是 GBK/GB18030（Excel 中文版常见），已自动识别 "
@@ -177,6 +160,21 @@ def read_xlsx_checked(name: str, raw: bytes) -> Upload:
         notices.append(Problem(f"文件 {name}", f"只读取了工作表“{sheet}”；其他工作表已忽略：{'、'.join(ignored)} "
                                              f"(other sheets ignored)", "warning"))
     return Upload(read_xlsx_bytes(raw, name), "xlsx", notices)
+
+
+# --- reporting ------------------------------------------------------------------------------------------------
+
+_LINE = re.compile(r"第(\d+)行|![A-Z]*(\d+)")
+
+
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems sorted by the first row they name ("第5行", "数据!5", "数据!E5"), stable; those naming a unit,
+    period or the file come after, in their original order."""
+    def key(item):
+        n, p = item
+        found = _LINE.search(p.where)
+        return (found is None, int(found.group(1) or found.group(2)) if found else 0, n)
+    return [p for _, p in sorted(enumerate(problems), key=key)]
 
 
 # --- entry points ---------------------------------------------------------------------------------------------

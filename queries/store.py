@@ -29,6 +29,7 @@ from queries import bulk
 from queries import publication as pub
 from queries.audit import write_audit
 from queries.changes import nonfinite_problems, pair_status, row_changes
+from queries.importing import in_file_order
 from queries.publication import RefusedError
 from queries.sql import sql
 from scoring.engine import Scored, score_valid
@@ -155,14 +156,12 @@ class Store:
         return load_rubric(scheme)
 
     def _save_rubric(self, cur, rubric: Rubric, ref: str | Path | None) -> None:
-        """Store the rubric file (``ref``, else the preset of that id; a rubric already stored and no longer a
-        preset is kept as it is)."""
-        try:
-            path = resolve_rubric_path(ref if ref is not None else rubric.id)
-        except FileNotFoundError:
-            if ref is None and len(self.query("rubric_yaml", scheme=rubric.id)):
-                return
-            raise
+        """Store the rubric file (``ref``, else the preset of that id) unless the stored one is the same rubric
+        (so an import through the dashboard, which scores with the stored rubric, never swaps it)."""
+        stored = self.query("rubric_yaml", scheme=rubric.id)
+        if len(stored) and parse_rubric(yaml.safe_load(stored["yaml"].iloc[0]), f"store:{rubric.id}") == rubric:
+            return
+        path = resolve_rubric_path(ref if ref is not None else rubric.id)
         self.run("save_rubric", cur, scheme=rubric.id, version=rubric.version,
                  yaml=path.read_text(encoding="utf-8"))
 
@@ -194,7 +193,7 @@ class Store:
         clean, problems = validate(merged, rubric)
         problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
         flagged = {p.where for p in errors_only(problems)}
-        problems = [p for p in nonfinite_problems(obs) if p.where not in flagged] + problems
+        problems = in_file_order([p for p in nonfinite_problems(obs) if p.where not in flagged] + problems)
         locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()))
         if errors_only(problems):
             return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)
@@ -283,7 +282,7 @@ class Store:
             changed = plan.units[plan.units["status"] != "same"]
             if changed.empty:
                 return None
-            return self._write_batch(cur, rubric, plan, changed, kind="edit", who=who, source="表格修改",
+            return self._write_batch(cur, rubric, plan, changed, kind="edit", who=who, source=f"{entity} {period}",
                                      why=why)
 
     def undo_last(self, scheme: str, period: str, who: str, why: str = "") -> dict:
@@ -317,9 +316,9 @@ class Store:
         return info
 
     def rescore(self, scheme: str, periods: list[str]) -> None:
-        rubric = self.rubric(scheme)
-        with self.transaction() as cur:
-            self._rescore(cur, rubric, periods)
+        """Rescore ``periods`` from their stored facts (each period committed on its own: see
+        :func:`queries.bulk.rescore_periods`); raises :class:`InputError` listing every period's problems."""
+        bulk.rescore_periods(self, self.rubric(scheme), list(periods))
 
     def score_periods(self, rubric: Rubric, periods: list[str], cur=None) -> Scored:
         """Score stored observations of ``periods`` (with recorded award decisions) without writing."""
@@ -338,17 +337,7 @@ class Store:
         has_facts = [p for p in periods
                      if cur.execute(sql("period_has_observations"), {"scheme": rubric.id, "period": p}).fetchone()[0]]
         self.run("delete_results", cur, scheme=rubric.id)
-        problems = []
-        for period in has_facts:  # one period at a time (ranks are per period): memory stays flat
-            try:
-                scored = self.score_periods(rubric, [period], cur)
-            except InputError as exc:
-                problems += exc.problems  # go on: every period's problems are reported at once
-                continue
-            if not problems:
-                bulk.write_scored(self, cur, rubric, scored)
-        if problems:
-            raise InputError(problems)
+        bulk.rescore_periods(self, rubric, has_facts, cur)  # one period at a time, writes overlapped
 
     def bulk_load(self, rubric: Rubric, path: str | Path, who: str, source: str = "", score: bool = True) -> dict:
         """Load a large Parquet/CSV file into new periods as one batch (see :mod:`queries.bulk`)."""

@@ -15,7 +15,7 @@ from scoring.exact import round4
 from scoring.problems import InputError, Problem, errors_only
 from scoring.ranking import group_codes, rank_league
 from scoring.rubric import Rubric
-from scoring.rules.base import GROUP_POS, UNIT_POS, text_codes, unit_positions
+from scoring.rules.base import GROUP_POS, UNIT_POS, first_rows, small_sort, text_codes, unit_positions
 from scoring.validate import validate
 
 TEXT = pa.large_string()  # what pandas' "str" dtype holds: no conversion when the detail frame is built
@@ -43,7 +43,7 @@ def _units_and_positions(obs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     period, _ = text_codes(obs["period"])
     entity, entities = text_codes(obs["entity"])
     codes, _ = pd.factorize(period * len(entities) + entity)
-    first = np.unique(codes, return_index=True)[1]  # a unit's group is the one on its first row
+    first = first_rows(codes)  # a unit's group is the one on its first row
     units = obs[["period", "group", "entity"]].iloc[first].reset_index(drop=True)
     order = units.sort_values(["period", "group", "entity"], kind="stable").index.to_numpy()
     place = np.empty(len(order), dtype="int64")
@@ -73,14 +73,15 @@ def _text_column(values) -> pa.Array:
     return pa.array(obj.astype(str).astype(object), type=TEXT)
 
 
-KEY_COLUMNS = ("period", "group", "entity", "indicator")
+CODED_COLUMNS = ("period", "group", "entity", "indicator", "item", "value", "ref")
 
 
 def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
     """The rows as rules read them: ``line`` and ``note`` left out (only checks and people read them) and
-    the key columns as Categoricals, so that splitting millions of rows by indicator copies integers."""
+    the text columns as Categoricals (codes mostly known from validation), so that splitting millions of
+    rows by indicator copies integers, not strings."""
     rows = obs.drop(columns=[c for c in ("line", "note") if c in obs.columns])
-    for col in KEY_COLUMNS:
+    for col in CODED_COLUMNS:
         if col in rows.columns and len(rows):
             codes, uniques = text_codes(rows[col])
             if all(isinstance(u, str) for u in uniques):
@@ -102,7 +103,7 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
     rule_units = units.assign(**{GROUP_POS: group_codes(units)}) if n else units
     rows_all = _rule_rows(obs).assign(**{UNIT_POS: pos})
     codes, names = text_codes(obs["indicator"]) if len(obs) else (np.zeros(0, dtype="int64"), np.array([]))
-    order = np.argsort(codes, kind="stable")
+    order = small_sort(codes)
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
     by_ind = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
     empty = np.zeros(0, dtype="int64")
@@ -123,24 +124,41 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
         place.append(out["place"].to_numpy(dtype="float64") if "place" in out else np.full(n, np.nan))
         reasons.append(_text_column(out["reason"].array if hasattr(out["reason"], "array") else out["reason"]))
     k = len(rubric.indicators)
-    tiled = pa.array(np.tile(np.arange(n), k))
-    blocks = pa.array(np.repeat(np.arange(k, dtype="int32"), n))
+    inds = rubric.indicators
+    text = {c: _tiled(_as_array(pa.array(units[c])).cast(TEXT), k) for c in ("period", "group", "entity")}
+    text["indicator"] = _repeated([i.code for i in inds], n)
+    text["category"] = _repeated([i.category for i in inds], n)
+    text["kind"] = _repeated([i.kind for i in inds], n)
+    text["reason"] = pa.concat_arrays(reasons) if k else pa.array([], type=TEXT)
 
-    def labels(words: list[str]) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(blocks, pa.array(words, type=TEXT)).cast(TEXT)
+    def numbers(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if k else np.zeros(0)
 
-    table = pa.table({
-        **{c: _as_array(pa.array(units[c])).cast(TEXT).take(tiled) for c in ("period", "group", "entity")},
-        "indicator": labels([i.code for i in rubric.indicators]),
-        "category": labels([i.category for i in rubric.indicators]),
-        "kind": labels([i.kind for i in rubric.indicators]),
-        "points": np.concatenate(points) if k else np.zeros(0),
-        "max": np.concatenate(maxes) if k else np.zeros(0),
-        "lost": np.concatenate(lost) if k else np.zeros(0),
-        "reason": pa.concat_arrays(reasons) if k else pa.array([], type=TEXT),
-        "place": np.concatenate(place) if k else np.zeros(0),
-    })
-    return table.to_pandas()
+    columns = {c: pd.array(text[c], dtype="str") for c in ("period", "group", "entity", "indicator", "category",
+                                                            "kind")}
+    columns.update(points=numbers(points), max=numbers(maxes), lost=numbers(lost),
+                   reason=pd.array(text["reason"], dtype="str"), place=numbers(place))
+    return pd.DataFrame(columns)
+
+
+def _tiled(arr: pa.Array, times: int) -> pa.Array:
+    """A text array repeated ``times`` times end to end, built from its buffers (memory copies only)."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype="int64")[arr.offset:arr.offset + len(arr) + 1]
+    start, end = int(offsets[0]), int(offsets[-1])
+    data = arr.buffers()[2].to_pybytes()[start:end] if arr.buffers()[2] is not None else b""
+    step = np.arange(times, dtype="int64")[:, None] * (end - start)
+    all_offsets = np.append((offsets[:-1] - start)[None, :] + step, times * (end - start))
+    return pa.LargeStringArray.from_buffers(len(arr) * times, pa.py_buffer(all_offsets.astype("int64")),
+                                            pa.py_buffer(data * times))
+
+
+def _repeated(words: list[str], times: int) -> pa.Array:
+    """Each word repeated ``times`` times, word after word, built from buffers."""
+    encoded = [w.encode("utf-8") for w in words]
+    lengths = np.repeat(np.array([len(b) for b in encoded], dtype="int64"), times)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype("int64")
+    return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets),
+                                            pa.py_buffer(b"".join(b * times for b in encoded)))
 
 
 def _unit_sums(values: np.ndarray, pos: np.ndarray, n: int, levels: list[np.ndarray]) -> np.ndarray:

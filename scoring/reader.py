@@ -7,6 +7,7 @@ GBK/GB18030 as Excel in China often writes it is accepted too. Every row keeps a
 """
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -42,9 +43,30 @@ def _normalise(frame: pd.DataFrame, lines: list[str], source: str) -> pd.DataFra
     return out.loc[~blank].reset_index(drop=True)
 
 
+def csv_shape_problems(text: str) -> list[Problem]:
+    """Lines with more fields than the header (line numbers count the header as line 1)."""
+    records = csv.reader(io.StringIO(text))
+    header = next(records, [])
+    problems = []
+    for i, rec in enumerate(records, start=2):
+        if len(rec) > len(header):
+            problems.append(Problem(f"第{i}行", f"这一行有 {len(rec)} 个字段，比表头多 {len(rec) - len(header)} 个；"
+                                               f"可能是 value 或 note 里有逗号，请删掉逗号或用英文引号括起该格 "
+                                               f"(more fields than the header)"))
+    return problems
+
+
 def read_csv_bytes(raw: bytes, source: str = "CSV") -> pd.DataFrame:
+    """Read CSV bytes; an empty file or a line with more fields than the header is an :class:`InputError`."""
     text, _ = decode_csv(raw)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    if not text.strip():
+        raise InputError([Problem(f"{source} 表头 header", f"文件是空的，第1行应为表头 {','.join(COLUMNS)} "
+                                                         f"(the file is empty)")])
+    problems = csv_shape_problems(text)
+    if problems:
+        raise InputError(problems)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                        index_col=False)
     lines = [f"第{i + 2}行" for i in range(len(frame))]
     return _normalise(frame, lines, source)
 

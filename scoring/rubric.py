@@ -175,6 +175,15 @@ class RubricError(Exception):
         super().__init__(f"rubric {path}: {len(problems)} problem(s)\n" + "\n".join(f"- {p}" for p in problems))
 
 
+class _Unbuilt(Rule):
+    """Stands in for a rule that failed to build, so the indicator's other fields still get checked."""
+
+    type = "(unbuilt)"
+
+
+_UNBUILT = _Unbuilt()
+
+
 def _build_rule(raw: object, where: str, problems: list[str]) -> Rule | None:
     if not isinstance(raw, dict) or "type" not in raw:
         problems.append(f"{where}: field 'rule' must be a mapping with a 'type'")
@@ -215,12 +224,12 @@ def parse_rubric(data: dict, path: str = "<memory>") -> Rubric:
             ind = dict(ind)
             where = f"indicator {ind.get('code', f'#{ii + 1}')!s}"
             rule = _build_rule(ind.get("rule"), where, problems)
-            if rule is None:
-                continue
-            ind["rule"] = rule
+            ind["rule"] = rule if rule is not None else _UNBUILT
             ind.setdefault("category", str(cat.get("code", "")))
             try:
-                inds.append(Indicator(**ind))
+                built = Indicator(**ind)  # its own fields are checked even when its rule did not build
+                if rule is not None:
+                    inds.append(built)
             except ValidationError as exc:
                 for err in exc.errors():
                     field = ".".join(str(p) for p in err["loc"])
@@ -228,15 +237,18 @@ def parse_rubric(data: dict, path: str = "<memory>") -> Rubric:
         cat["indicators"] = inds
         cats.append(cat)
     data["categories"] = cats
-    if problems:
-        raise RubricError(path, problems)
     try:
-        return Rubric(**data)
+        rubric = Rubric(**data)
     except ValidationError as exc:
         for err in exc.errors():
+            if problems and (not err["loc"] or err["loc"][0] == "categories"):
+                continue  # cross-checks over indicators that did not build would only repeat those problems
             field = ".".join(str(p) for p in err["loc"]) or "(top level)"
             problems.append(f"field '{field}': {err['msg']}")
         raise RubricError(path, problems) from None
+    if problems:
+        raise RubricError(path, problems)
+    return rubric
 
 
 def preset_ids() -> list[str]:

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from scoring.exact import fmt_points
 from scoring.problems import Problem
 from scoring.rubric import Rubric
-from scoring.rules.base import ItemSpec, Rule, text_codes
+from scoring.rules.base import ItemSpec, Rule, first_rows, small_sort, text_codes
 
 PERIOD_PATTERNS = {
     "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "2022Q3"),
@@ -140,8 +140,8 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
     value, values = text_codes(obs["value"])
     numbers = pd.to_numeric(pd.Series(values, dtype=obs["value"].dtype), errors="coerce").to_numpy(dtype="float64")
     num = np.full(len(obs), np.nan)
-    order = np.argsort(sid, kind="stable")
-    bounds = np.searchsorted(sid[order], np.arange(len(specs) + 1))
+    order = small_sort(sid + 1)
+    bounds = np.searchsorted(sid[order], np.arange(len(specs) + 1))  # unknown items (-1) sort first
     rows_of = {s: order[bounds[s]:bounds[s + 1]] for s in range(len(specs)) if bounds[s + 1] > bounds[s]}
     for s in sorted(rows_of, key=lambda s: (specs[s][0].code, specs[s][1])):  # as groupby(indicator, item) sorts
         ind, _, spec = specs[s]
@@ -152,7 +152,10 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
     multi = np.array([spec.multi for _, _, spec in specs] + [True], dtype=bool)
     keyed = np.flatnonzero(known & ~multi[sid])
     key = unit[keyed].astype("int64") * (len(specs) + 1) + sid[keyed]
-    dup = keyed[pd.Series(key).duplicated(keep=False).to_numpy()]
+    if len(key) and key.max() < 8 * len(key) + 1024:  # the usual case: count keys, no hashing
+        dup = keyed[np.bincount(key)[key] > 1]
+    else:
+        dup = keyed[pd.Series(key).duplicated(keep=False).to_numpy()]
     if len(dup):
         rows = obs.iloc[dup]
         for _, grp in rows.groupby(unit[dup] * (len(specs) + 1) + sid[dup], sort=False):
@@ -162,24 +165,29 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
                                             f"只能有一行 (duplicate fact)"))
 
     # -- rule-specific checks (ref rows must have value 1, ...) -------------------------------------------
+    coded = obs.assign(**{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+                          for c, codes, uniques in (("period", period, periods), ("entity", entity, entities),
+                                                    ("indicator", indicator, indicators), ("item", item, items),
+                                                    ("value", value, values))
+                          if len(obs) and all(isinstance(u, str) for u in uniques)})  # cheap to split
     for ind in rubric.indicators:
         warn = getattr(ind.rule, "warnings", None)
         if type(ind.rule).check is Rule.check and not warn:
             continue  # nothing to check beyond the items
         mine = [r for s, r in rows_of.items() if specs[s][0].code == ind.code]
         if mine:
-            rows = obs.iloc[np.sort(np.concatenate(mine))]
+            rows = coded.iloc[np.sort(np.concatenate(mine))]
             problems += ind.rule.check(rows, ind)
             if warn:
                 problems += warn(rows, ind)
 
     # -- one group per unit --------------------------------------------------------------------------
     group, groups = text_codes(obs["group"])
-    unit_groups = np.unique(unit.astype("int64") * max(len(groups), 1) + group) // max(len(groups), 1)
-    several = np.flatnonzero(np.bincount(unit_groups, minlength=unit.max(initial=-1) + 1) > 1)
-    if len(several):
-        first_rows = np.unique(unit, return_index=True)[1][several]
-        for p, e in zip(obs["period"].iloc[first_rows], obs["entity"].iloc[first_rows]):
+    unit_first = first_rows(unit)
+    if len(obs) and (group != group[unit_first][unit]).any():  # some unit has rows in another group
+        unit_groups = np.unique(unit.astype("int64") * max(len(groups), 1) + group) // max(len(groups), 1)
+        several = np.flatnonzero(np.bincount(unit_groups, minlength=len(unit_first)) > 1)
+        for p, e in zip(obs["period"].iloc[unit_first[several]], obs["entity"].iloc[unit_first[several]]):
             problems.append(Problem(f"{p} {e}", "同一单位在同一期间填写了不同的 group (one unit, several groups)"))
 
     # rows with a bad period or no entity are reported above; they must not invent incomplete units
@@ -195,7 +203,11 @@ def _check_values(idx: np.ndarray, value: np.ndarray, values: np.ndarray, number
     Each test runs once per distinct value (``values``, parsed as ``numbers``), then spreads to the rows.
     """
     problems: list[Problem] = []
-    distinct, inv = np.unique(value[idx], return_inverse=True)
+    mine = value[idx]
+    seen = np.zeros(len(values), dtype=bool)
+    seen[mine] = True
+    distinct = np.flatnonzero(seen)  # the distinct values of these rows, in code order (no sort)
+    inv = (np.cumsum(seen) - 1)[mine]
     words = pd.Series(values[distinct], dtype="str")
     nums_d = numbers[distinct]
     label = f"指标 {code} 的 {spec.name or '得分'}"
@@ -252,7 +264,7 @@ def _check_alternatives_and_completeness(obs: pd.DataFrame, rows: np.ndarray, un
     if len(rows) == 0:
         return problems
     local, _ = pd.factorize(unit[rows])  # the units among these rows, in first-seen order
-    first = rows[np.unique(local, return_index=True)[1]]
+    first = rows[first_rows(local)]
     unit_period = obs["period"].iloc[first].to_numpy(dtype=object)
     unit_entity = obs["entity"].iloc[first].to_numpy(dtype=object)
     present = np.zeros((len(first), len(specs)), dtype=bool)

@@ -103,12 +103,15 @@ ORDER BY audit_id DESC;
 -- provincial or national store.
 WITH prev AS (
     SELECT max(period) AS period FROM results WHERE scheme = $scheme AND period < $period
+), mine AS (
+    SELECT * FROM results WHERE scheme = $scheme AND period = $period AND grp = $grp
+), before AS (  -- the previous ranks of this group's units only (not a join over the whole store)
+    SELECT entity, rank FROM results
+    WHERE scheme = $scheme AND period = (SELECT period FROM prev) AND entity IN (SELECT entity FROM mine)
 )
 SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
-       p.rank AS prev_rank, p.rank - r.rank AS rank_change
-FROM results r
-LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = (SELECT period FROM prev)
-WHERE r.scheme = $scheme AND r.period = $period AND r.grp = $grp
+       b.rank AS prev_rank, b.rank - r.rank AS rank_change
+FROM mine r LEFT JOIN before b ON b.entity = r.entity
 ORDER BY r.rank, r.entity;
 
 -- name: indicator_by_group

@@ -1,9 +1,7 @@
 """Fixtures of the page tests: stores, an AppTest of the app on a store, and the bytes behind download buttons.
 
-``streamlit`` treats a ``pages/`` folder next to app.py as its old multipage mode until a session calls
-``st.navigation``; AppTest resets that flag before every run, so ``switch_page`` would run a page alone,
-without app.py's pickers. :func:`app` keeps the navigation mode a running server is in after its first page
-view (see dashboard/widgets.py ``ensure_entry``), so every run goes through app.py as in the browser.
+Page modules live in ``dashboard/views/`` (never ``pages/``, which would put Streamlit in its old multipage
+mode), so every AppTest run goes through app.py's st.navigation and sidebar, as in the browser.
 """
 from __future__ import annotations
 
@@ -11,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.demo_stores import copy_store, demo_template, small_store
@@ -52,13 +49,6 @@ class RecordingStorage(MemoryMediaFileStorage):
 @pytest.fixture
 def app(monkeypatch):
     """``app(db)`` → an AppTest of dashboard/app.py on the store file ``db``, already run once."""
-    original = PagesManager.__init__
-
-    def navigation_mode(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", navigation_mode)
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
 
     def open_app(db: str) -> AppTest:

@@ -11,7 +11,7 @@ def test_every_page_renders_on_the_demo_store(app, demo_db):
     at = app(demo_db)
     titles = {}
     for page in ALL_PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, [e.message for e in at.exception])
         titles[page] = at.title[0].value if at.title else ""
     assert {p: titles[p] for p in MY_PAGES} == {"league": "季度榜单", "town": "镇街详情 · 般阳路街道",
@@ -21,7 +21,7 @@ def test_every_page_renders_on_the_demo_store(app, demo_db):
 @pytest.mark.parametrize("page", MY_PAGES)
 def test_demo_data_is_labelled_on_every_page(app, demo_db, page):
     at = app(demo_db)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert DEMO_BANNER in [w.value for w in at.warning]
     assert any("演示数据" in w.value for w in at.sidebar.warning)
 
@@ -30,7 +30,7 @@ def test_demo_data_is_labelled_on_every_page(app, demo_db, page):
 def test_empty_store_shows_how_to_import(app, tmp_path, page):
     db = str(tmp_path / "empty.duckdb")
     at = app(db)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception
     text = page_text(at)
     assert "数据库中还没有评分结果" in text
@@ -41,7 +41,7 @@ def test_empty_store_shows_how_to_import(app, tmp_path, page):
 
 def test_empty_store_rubric_page_shows_the_presets(app, tmp_path):
     at = app(str(tmp_path / "empty.duckdb"))
-    at.switch_page("pages/rubric.py").run()
+    at.switch_page("views/rubric.py").run()
     assert not at.exception
     at.selectbox(key="rubric_preset").select("zichuan-2022").run()
     assert any("担当作为流动红旗" in m.value for m in at.markdown)
@@ -50,6 +50,6 @@ def test_empty_store_rubric_page_shows_the_presets(app, tmp_path):
 def test_real_data_has_no_demo_label(app, small_db):
     at = app(small_db)
     for page in MY_PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception
         assert DEMO_BANNER not in [w.value for w in at.warning], page

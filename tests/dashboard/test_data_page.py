@@ -34,7 +34,7 @@ def open_data_page(db: str, monkeypatch, who: str = "张三") -> AppTest:
     monkeypatch.setenv("FLAGBOARD_DB", db)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     if who:
         at.text_input(key="data_who").set_value(who).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -124,9 +124,9 @@ def test_the_table_editor_corrects_one_unit_and_undo_reverts_it(seeded, monkeypa
     assert rows_of(seeded, "SELECT who, action, entity, why FROM audit ORDER BY audit_id DESC LIMIT 1") == [
         ("张三", "edit", "B镇", "现场检查补记")]
     undo_note = next(m.value for m in at.markdown if m.value.startswith("将撤销最近一次改动"))
-    assert undo_note.startswith("将撤销最近一次改动：**批次 #2：表格修改 表格修改（张三，")
+    assert undo_note.startswith("将撤销最近一次改动：**批次 #2：表格修改 B镇 2022Q2（张三，")
     at.button(key="undo_confirm").click().run()
-    assert texts(at, "success")[0] == "已撤销批次 #2（表格修改），1 个单位恢复为此前的数据。"
+    assert texts(at, "success")[0] == "已撤销批次 #2（B镇 2022Q2），1 个单位恢复为此前的数据。"
     assert rows_of(seeded, "SELECT value FROM observations WHERE entity = 'B镇' AND indicator = '5.1'") == [("0",)]
 
 
@@ -163,7 +163,7 @@ def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
     at.file_uploader(key="data_upload").set_value(("c.csv", csv_bytes(unit("C镇", {("showcase", ""): "70"})),
                                                    "text/csv")).run()
     at.button(key="import_confirm").click().run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.dataframe[0].value[["操作人", "操作", "期间", "内容"]].values.tolist() == [
         ["张三", "导入", "2022Q2", "导入 c.csv：1 个单位，新增 0 行、修改 1 行、删除 0 行（批次 #2）"],

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from cli.main import main as flagboard
@@ -19,19 +18,6 @@ APP = ROOT / "dashboard" / "app.py"
 PAGES = ["league", "town", "trends", "selection", "payout", "phases", "rubric", "data", "audit"]
 PRESETS = ["liaoning-2024-center", "liaoning-2024-subcenter", "liaoning-2024-township", "liaoning-2024-station",
            "haikou-2023", "rudong-2021"]
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    """Keep AppTest in st.navigation mode: with a ``pages/`` folder next to app.py, Streamlit otherwise reruns
-    a page script alone (without app.py's sidebar) from the second run on."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +49,7 @@ def test_every_page_renders_for_the_scheme(store, monkeypatch, scheme):
     at = open_app(store, monkeypatch, scheme)
     failed = {}
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         if at.exception:
             failed[page] = [e.message for e in at.exception]
         assert at.selectbox(key="scheme").value == scheme, page
@@ -72,7 +58,7 @@ def test_every_page_renders_for_the_scheme(store, monkeypatch, scheme):
 
 def test_payout_page_shows_the_money_for_haikou(store, monkeypatch):
     at = open_app(store, monkeypatch, "haikou-2023")
-    at.switch_page("pages/payout.py").run()
+    at.switch_page("views/payout.py").run()
     assert not at.exception
     years = at.dataframe[0].value  # the contract-year table
     assert list(years["合同年度"]) == ["第一年（2023-01至2023-11）", "第二年（2023-12至2024-11）", "第三年（2024-12至2025-12）"]
@@ -91,14 +77,14 @@ def test_payout_page_shows_the_money_for_haikou(store, monkeypatch):
     ("liaoning-2024-center", "payout", "本页不适用")])
 def test_pages_that_do_not_apply_say_so(store, monkeypatch, scheme, page, note):
     at = open_app(store, monkeypatch, scheme)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception
     assert note in texts(at)
 
 
 def test_phases_page_compares_self_check_and_recheck_for_a_center(store, monkeypatch):
     at = open_app(store, monkeypatch, "liaoning-2024-center")
-    at.switch_page("pages/phases.py").run()
+    at.switch_page("views/phases.py").run()
     assert not at.exception
     finals = at.dataframe[0].value
     assert list(finals["阶段"]) == ["自检评估", "统一考核", "复检复查"]

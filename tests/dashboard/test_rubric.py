@@ -6,7 +6,7 @@ from scoring.rubric import load_rubric
 
 def test_rubric_page_lists_every_rule_sentence(app, small_db):
     at = app(small_db)
-    at.switch_page("pages/rubric.py").run()
+    at.switch_page("views/rubric.py").run()
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     rubric = load_rubric("zichuan-2022")

@@ -9,7 +9,7 @@ def open_town(app, db, period=None, unit=None):
     at = app(db)
     if period:
         at.selectbox(key="period_zichuan-2022").select(period).run()
-    at.switch_page("pages/town.py").run()
+    at.switch_page("views/town.py").run()
     if unit:
         at.selectbox(key="town_unit").select(unit).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -45,7 +45,7 @@ def test_town_numbers_and_loss_chart(app, small_db):
 def test_unit_from_the_league_page_is_kept(app, small_db):
     at = app(small_db)
     at.session_state["unit"] = "D"
-    at.switch_page("pages/town.py").run()
+    at.switch_page("views/town.py").run()
     assert at.selectbox(key="town_unit").value == "D"
     assert at.title[0].value == "镇街详情 · D"
 

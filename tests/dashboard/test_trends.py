@@ -11,7 +11,7 @@ from tests.dashboard.conftest import download_bytes, plotly_spec, table
 
 def open_trends(app, db):
     at = app(db)
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("views/trends.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

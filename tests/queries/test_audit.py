@@ -35,8 +35,8 @@ def test_each_action_writes_one_audit_row_with_who_and_why(store, zichuan):
     assert log["summary"].tolist()[::-1] == [
         "导入 a.csv：5 个单位，新增 115 行、修改 0 行、删除 0 行（批次 #1）",
         "决定 A镇 获得红旗",
-        "修改 表格修改：1 个单位，新增 0 行、修改 1 行、删除 0 行（批次 #2）",
-        "撤销批次 #2（修改 表格修改）：恢复 1 个单位此前的数据",
+        "修改 B镇 2022Q2：1 个单位，新增 0 行、修改 1 行、删除 0 行（批次 #2）",
+        "撤销批次 #2（表格修改 B镇 2022Q2）：恢复 1 个单位此前的数据",
         "发布榜单：3 个单位，期间锁定",
         "重新打开已发布的期间（已发布的榜单保留）",
     ]
@@ -57,3 +57,8 @@ def test_filters_find_an_import_by_any_unit_and_period_it_touched(store, zichuan
 
 def test_summary_of_an_import_that_changed_nothing():
     assert summary("import", {"source": "a.csv", "no_change": True}) == "导入 a.csv：与库中数据相同，无变化"
+
+
+def test_summary_of_a_bulk_load():
+    assert summary("import", {"source": "big.parquet", "bulk": True, "units": 900, "rows": 206050, "batch_id": 4}) == (
+        "批量导入 big.parquet：900 个单位、206050 行（批次 #4）")

@@ -59,14 +59,14 @@ def test_a_missing_fact_is_named_by_unit_and_indicator(store, zichuan, fmt, drop
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_duplicates_bad_periods_and_mixed_ranks_are_all_listed_at_once(store, zichuan, fmt):
+def test_duplicates_bad_periods_and_mixed_ranks_are_all_listed_at_once_in_file_order(store, zichuan, fmt):
     explicit = [fact("A镇", "5.1", "问题次数", "1"), fact("A镇", "5.1", "问题次数", "2"),
                 fact("A镇", "2.3", "名次", "1"), fact("B镇", "2.3", "实绩", "9"),
                 fact("B镇", "5.1", "问题次数", "0", period="2022-Q2")]
     name, raw = as_file(explicit + filler(explicit, ["A镇", "B镇"]), fmt)
     assert import_problems(store, zichuan, name, raw) == [
-        Problem(line(6, fmt), "期间 period “2022-Q2” 格式不对，应为 2022Q3 这样的格式 (period must look like 2022Q3)"),
         Problem(f"{line(2, fmt)}、{line(3, fmt)}", "2022Q2 A镇 指标 5.1 的 问题次数 重复填写了 2 次，只能有一行 (duplicate fact)"),
+        Problem(line(6, fmt), "期间 period “2022-Q2” 格式不对，应为 2022Q3 这样的格式 (period must look like 2022Q3)"),
         Problem("2022Q2 指标 2.3",
                 "同一期间内有的单位填名次、有的填实绩，必须统一为一种 (a rank indicator mixes 名次 and 实绩)"),
         Problem("2022Q2 B镇 指标 5.1", "缺少 加强现场管理 的细项 “问题次数”，不能按 0 分处理，请补录 (missing)"),

@@ -156,7 +156,7 @@ def test_a_bad_edit_lists_every_problem_by_editor_row_and_writes_nothing(store, 
 # --- undo -------------------------------------------------------------------------------------------------------
 
 
-UNDO_BOOKKEEPING = ("audit", "audit_scope", "batches", "batch_units", "replaced_observations", "rubrics")
+UNDO_BOOKKEEPING = ("audit", "audit_scope", "batches", "batch_units", "replaced_observations")
 
 
 def test_undo_restores_exactly_the_facts_before_the_last_change(store, zichuan):
@@ -168,7 +168,7 @@ def test_undo_restores_exactly_the_facts_before_the_last_change(store, zichuan):
     table.loc[table["indicator"] == "5.1", "value"] = "4"
     store.edit_unit(SCHEME, "2022Q2", "B镇", table, who="王五")
     assert store.undo_last(SCHEME, "2022Q2", who="张三") == {
-        "batch_id": 3, "kind": "edit", "source": "表格修改", "who": "王五", "units": 1}
+        "batch_id": 3, "kind": "edit", "source": "B镇 2022Q2", "who": "王五", "units": 1}
     assert store.undo_last(SCHEME, "2022Q2", who="张三") == {
         "batch_id": 2, "kind": "import", "source": "b.csv", "who": "张三", "units": 2}
     assert snapshot(store, skip=UNDO_BOOKKEEPING) == before

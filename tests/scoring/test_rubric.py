@@ -147,19 +147,16 @@ def test_several_problems_are_reported_together(tmp_path):
     assert str(err).splitlines()[0] == f"rubric {err.path}: 3 problem(s)"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT scoring/rubric.py parse_rubric: when an indicator's rule does not build, the indicator's own fields "
-    "are not checked (`if rule is None: continue`), so a bad max on the same indicator is only reported next time"))
 def test_bad_rule_and_bad_max_on_one_indicator_are_both_reported(tmp_path):
     data = zichuan_data()
     indicator(data, "2.3")["rule"]["step"] = "abc"
     indicator(data, "2.3")["max"] = "ten"
-    assert len(load_problems(write(tmp_path, data)).problems) == 2
+    assert load_problems(write(tmp_path, data)).problems == [
+        "indicator 2.3: field 'rule.step': Input should be a valid number, unable to parse string as a number",
+        "indicator 2.3: field 'max': Input should be a valid number, unable to parse string as a number",
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT scoring/rubric.py parse_rubric: it raises after the indicator pass, so top-level problems "
-    "(period_kind, final, grades …) are only reported once every indicator is fixed"))
 def test_indicator_and_top_level_problems_are_reported_together(tmp_path):
     data = zichuan_data()
     indicator(data, "2.3")["rule"]["step"] = "abc"

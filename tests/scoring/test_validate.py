@@ -273,9 +273,6 @@ def test_identical_event_rows_with_different_refs_do_not_warn(zichuan):
 # --- unreadable files: a problem, never a crash --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "BUG scoring/reader.py read_csv_bytes: a row with more fields than the header (an unquoted comma in a note) "
-    "raises pandas.errors.ParserError instead of InputError naming the line"))
 def test_row_with_extra_field_is_a_problem_naming_its_line():
     raw = ("period,entity,indicator,item,value,ref,note\n2022Q2,A镇,5.1,问题次数,0,,\n"
            "2022Q2,A镇,5.2,制度不健全,1,,见通知,第3条\n").encode()
@@ -284,20 +281,18 @@ def test_row_with_extra_field_is_a_problem_naming_its_line():
     assert [p.where for p in exc.value.problems] == ["第3行"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG scoring/reader.py read_csv_bytes: when every data row has one field more than the header, pandas takes "
-    "the first column as the index and every column shifts left silently (period='A镇', entity='5.1', …)"))
 def test_every_row_with_extra_field_is_not_silently_shifted():
     raw = "period,entity,indicator,item,value,ref,note\n2022Q2,A镇,5.1,问题次数,0,,见通知,第3条\n".encode()
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         read_csv_bytes(raw)
+    assert [p.where for p in exc.value.problems] == ["第2行"]
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "BUG scoring/reader.py read_csv_bytes: an empty file raises pandas.errors.EmptyDataError instead of InputError"))
 def test_empty_file_is_a_problem():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         read_csv_bytes(b"")
+    assert [p.where for p in exc.value.problems] == ["CSV 表头 header"]
+    assert "文件是空的" in exc.value.problems[0].message
 
 
 def test_header_only_file_has_no_rows_to_score(zichuan):

@@ -9,7 +9,6 @@ from dashboard.state import rubric
 from queries.rubric_models import rubric_facts, rubric_tree
 from scoring.rubric import load_rubric, preset_ids
 
-widgets.ensure_entry()
 picked = st.session_state.get("picked_full")
 if picked is None:
     st.title("评分细则")

@@ -16,7 +16,6 @@ from queries.publication import RefusedError
 from scoring.problems import InputError
 from scoring.rubric import preset_ids
 
-widgets.ensure_entry()
 st.title("数据管理")
 st.caption("导入、修改、撤销和发布都记入审计日志（谁、何时、改了什么、为什么）。文件或修改有任何错误时不写入任何数据。")
 if msg := st.session_state.pop("data_flash", None):

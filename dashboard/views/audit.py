@@ -10,7 +10,6 @@ from queries.data_views import audit_detail, audit_table
 
 ALL = "全部"
 
-widgets.ensure_entry()
 picked = st.session_state.get("picked_full")
 scheme = picked.scheme if picked else ""
 st.title("审计日志")

@@ -63,7 +63,7 @@ st.dataframe(widgets.rising_trail(view.table, TRAIL), column_config=config, hide
              on_select=_open_unit, selection_mode="single-row", height=widgets.rows_height(len(view.table)))
 st.caption(f"点击任一行查看该单位的镇街详情。分数显示 {d} 位小数（四舍五入）；排名按 4 位小数比较。")
 if st.session_state.pop("goto_town", False):
-    st.switch_page("pages/town.py")
+    st.switch_page("views/town.py")
 widgets.downloads(view.table, f"榜单_{picked.scheme}_{picked.period}", key="league_dl", sheet="榜单")
 
 title = f"总分与“{h.grade_name}”等次线" if h.grade_name else "总分"
