@@ -33,6 +33,7 @@ from queries.importing import in_file_order
 from queries.publication import RefusedError
 from queries.sql import sql
 from scoring.engine import Scored, score_valid
+from scoring.phases import sort_periods
 from scoring.problems import InputError, Problem, errors_only
 from scoring.rubric import Rubric, load_rubric, parse_rubric, resolve_rubric_path
 from scoring.validate import validate
@@ -379,7 +380,10 @@ class Store:
     # -- read models with the rubric's components as columns --------------------------------------------
     def league(self, scheme: str, period: str) -> pd.DataFrame:
         """The league table of a period, with each component (e.g. daily, showcase) as a column."""
-        league = self.query("league", scheme=scheme, period=period)
+        periods = sort_periods(self.rubric(scheme), list(self.query("periods", scheme=scheme)["period"]))
+        earlier = periods[: periods.index(period)] if period in periods else []
+        prev = earlier[-1] if earlier else ""
+        league = self.query("league", scheme=scheme, period=period, prev_period=prev)
         comps = self.query("components", scheme=scheme, period=period)
         if len(comps):
             wide = comps.pivot(index="entity", columns="component", values="value").reset_index()

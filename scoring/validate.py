@@ -105,6 +105,7 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
     no_entity = _per_value(entity, entities, lambda s: s == "")
     for line in lines[no_entity]:
         problems.append(Problem(line, "单位 entity 为空 (entity is empty)"))
+    unknown = np.zeros(len(obs), dtype=bool)
     if roster is not None:
         unknown = ~no_entity & ~_per_value(entity, entities, lambda s: s.isin(list(roster)))
         for line, value in zip(lines[unknown], obs.loc[unknown, "entity"]):
@@ -190,8 +191,9 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
         for p, e in zip(obs["period"].iloc[unit_first[several]], obs["entity"].iloc[unit_first[several]]):
             problems.append(Problem(f"{p} {e}", "同一单位在同一期间填写了不同的 group (one unit, several groups)"))
 
-    # rows with a bad period or no entity are reported above; they must not invent incomplete units
-    ok = known & ~bad_period & ~no_entity
+    # rows with a bad period, no entity or an entity not on the roster are reported above; they must not
+    # invent incomplete units (one typo is one problem, not one per missing indicator)
+    ok = known & ~bad_period & ~no_entity & ~unknown
     problems += _check_alternatives_and_completeness(obs, np.flatnonzero(ok), unit, sid, specs, rubric)
     return obs.drop(columns=["spec_pos"]), problems
 
@@ -232,6 +234,7 @@ def _check_values(idx: np.ndarray, value: np.ndarray, values: np.ndarray, number
         nums_d = np.where(empty, spec.empty_means, nums_d)
         empty = empty & False
     report(empty, lambda v: f"{label} 的 value 为空，应填{KIND_WORDS[spec.kind]} (value is empty)")
+    nums_d = np.where(np.isinf(nums_d), np.nan, nums_d)  # "inf" / "-inf" parse as numbers; no count or score is infinite
     report(~empty & np.isnan(nums_d), lambda v: f"{label} 应为{KIND_WORDS[spec.kind]}，实际为 “{v}” (not a number)")
     good = ~np.isnan(nums_d)
     with np.errstate(invalid="ignore"):

@@ -15,14 +15,12 @@ SELECT DISTINCT grp FROM results WHERE scheme = $scheme AND period = $period ORD
 
 -- name: league
 -- Returns a period's league table: one row per unit with totals, rank, grade, flag and the rank change
--- versus the previous period that has results (positive = moved up), plus whether the unit is demo data.
-WITH prev AS (
-    SELECT max(period) AS period FROM results WHERE scheme = $scheme AND period < $period
-)
+-- versus $prev_period (the previous period in time order, given by the caller; positive = moved up), plus
+-- whether the unit is demo data.
 SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
        p.rank AS prev_rank, p.rank - r.rank AS rank_change, coalesce(e.is_demo, FALSE) AS is_demo
 FROM results r
-LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = (SELECT period FROM prev)
+LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = $prev_period
 LEFT JOIN entities e ON e.scheme = r.scheme AND e.entity = r.entity
 WHERE r.scheme = $scheme AND r.period = $period
 ORDER BY r.grp, r.rank, r.entity;

@@ -118,7 +118,10 @@ class Events(Rule):
         pos = unit_positions(rows, units)
         pts = self.row_points(rows)
         merged = np.zeros(len(rows), dtype=bool)
-        keep = np.arange(len(rows))
+        # a canonical order that never depends on the input's row order: points (high first), item, value, ref
+        canon = np.lexsort((rows["ref"].to_numpy(dtype=str), rows["num"].to_numpy(dtype="float64"),
+                            rows["item"].to_numpy(dtype=str), -pts))
+        keep = canon
         if self.merge_by_ref:
             # one event per (unit, ref); a row without ref is an event of its own
             key = np.arange(len(rows), dtype="int64")
@@ -127,8 +130,7 @@ class Events(Rule):
                 same = pd.MultiIndex.from_arrays([pos[with_ref], rows["ref"].to_numpy(dtype=object)[with_ref]])
                 key[with_ref] = len(rows) + pd.factorize(same)[0]
             merged = with_ref & (np.bincount(key)[key] > 1)
-            order = np.argsort(-pts, kind="stable")  # highest-scoring row of each event first
-            keep = order[np.sort(np.unique(key[order], return_index=True)[1])]
+            keep = canon[np.sort(np.unique(key[canon], return_index=True)[1])]  # each event's best row
         keep = keep[pos[keep] >= 0]
         sign = "−" if ind.kind == "penalty" else "+"
         text = _event_text(rows, keep, pts, merged, self, sign)

@@ -100,7 +100,7 @@ def test_demo_store_has_13_units_8_quarters_and_the_constructed_ties(tmp_path):
 
     with Store(db, read_only=True) as store:
         totals = store.query("trend_totals", scheme="zichuan-2022")
-        entities = store.query("league", scheme="zichuan-2022", period="2022Q1")
+        entities = store.league("zichuan-2022", "2022Q1")
     assert totals.groupby("period").size().to_dict() == {f"{y}Q{q}": 13 for y in (2022, 2023) for q in range(1, 5)}
     assert bool(entities["is_demo"].all())
     flags = totals[totals["flag"] != ""].groupby("period")["flag"].apply(sorted).to_dict()

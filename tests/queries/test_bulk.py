@@ -34,7 +34,7 @@ def write(tmp_path, rows: list[dict], kind: str = "parquet", columns=COLUMNS):
 
 
 def league(store, period: str) -> dict:
-    found = store.query("league", scheme="zichuan-2022", period=period)
+    found = store.league("zichuan-2022", period)
     return {e: (g, float(f), int(r)) for e, g, f, r in zip(found["entity"], found["grp"], found["final"], found["rank"])}
 
 

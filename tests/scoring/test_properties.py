@@ -145,36 +145,29 @@ def test_daily_minus_bonus_and_penalty_is_the_base_sum(zichuan, obs):
 
 @given(obs=quarters(), seed=st.integers(0, 2**32 - 1))
 def test_shuffling_input_rows_changes_nothing(zichuan, obs, seed):
-    """Same league (every column) and same detail numbers whatever the row order.
-
-    The detail's reason text is left out: the order of event fragments follows the input rows (see the xfail
-    examples below); compare it here too once that is fixed."""
+    """Same league (every column) and the same detail, reasons included, whatever the row order."""
     shuffled = obs.sample(frac=1, random_state=seed).reset_index(drop=True)  # rows keep their line labels
     a, b = scored(obs, zichuan), scored(shuffled, zichuan)
     keys = ["period", "group", "entity"]
     pd.testing.assert_frame_equal(a.league.sort_values(keys).reset_index(drop=True),
                                   b.league.sort_values(keys).reset_index(drop=True))
-    def numbers(detail: pd.DataFrame) -> pd.DataFrame:
-        return detail.sort_values([*keys, "indicator"]).reset_index(drop=True).drop(columns="reason")
+    def ordered(detail: pd.DataFrame) -> pd.DataFrame:
+        return detail.sort_values([*keys, "indicator"]).reset_index(drop=True)
 
-    pd.testing.assert_frame_equal(numbers(a.detail), numbers(b.detail))
+    pd.testing.assert_frame_equal(ordered(a.detail), ordered(b.detail))
     assert sorted(p.message for p in a.warnings) == sorted(p.message for p in b.warnings)
 
 
 ORDER_CASES = [
-    # penalties are listed in input order
+    # penalties: fragments in a canonical order (points, item, value), never the input order
     ("8.4", [("省级通报", "3", ""), ("酌情扣分", "1.6", "")]),
-    # bonuses are listed by points, but equal points keep input order
+    # bonuses with equal points
     ("8.3", [("市级", "1", ""), ("公众号", "10000", "")]),
-    # one event (same ref) whose rows tie on points: the row shown depends on input order
+    # one event (same ref) whose rows tie on points: the same row is shown whatever the order
     ("8.3", [("市级", "1", "稿1"), ("公众号", "12000", "稿1")]),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT scoring/rules/events.py Events.score: the reason text depends on the input row order (penalty "
-    "fragments in row order; bonus fragments sorted by points with a stable sort, so ties keep row order and a "
-    "tied ref group shows whichever row came first) — shuffling rows changes the explanation"))
 @pytest.mark.parametrize(("code", "events"), ORDER_CASES, ids=["8.4 order", "8.3 tie", "8.3 tie in ref"])
 def test_event_reason_does_not_depend_on_row_order(code, events):
     rubric = zichuan_only(code)
