@@ -112,6 +112,12 @@ def percentiles(ms: list[float]) -> tuple[float, float]:
     return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
 
 
+def quarter_and_previous(periods: list[str], rng) -> dict:
+    """A random quarter and the one before it (the rank change is measured against it; "" for the first)."""
+    i = int(rng.integers(len(periods)))
+    return {"period": periods[i], "prev_period": periods[i - 1] if i else ""}
+
+
 def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tuple[float, float]]:
     """p50/p95 (ms) of four read models over random picks (one warm-up call each, not counted)."""
     codes = [i.code for i in rubric.indicators]
@@ -120,7 +126,7 @@ def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tu
         return str(ros.entities[rng.integers(len(ros.entities))])
 
     cases = {
-        "league of one group-quarter": lambda: ("league_group", {"period": periods[rng.integers(len(periods))],
+        "league of one group-quarter": lambda: ("league_group", {**quarter_and_previous(periods, rng),
                                                                  "grp": str(ros.groups[rng.integers(len(ros.groups))])}),
         "one unit's detail": lambda: ("entity_detail", {"period": periods[rng.integers(len(periods))],
                                                          "entity": pick_unit()}),
@@ -167,7 +173,7 @@ def sample_groups_equal(st: Store, rng, periods: list[str], ros, rubric) -> int:
         period, grp = periods[rng.integers(len(periods))], str(ros.groups[rng.integers(len(ros.groups))])
         obs = bulk.fetch_frame(cur, "group_observations", scheme=SCHEME, period=period, grp=grp)
         alone = score(obs, rubric)
-        stored = st.query("league_group", scheme=SCHEME, period=period, grp=grp)
+        stored = st.query("league_group", scheme=SCHEME, period=period, grp=grp, prev_period="")
         cols = ["entity", "base", "bonus", "penalty", "final", "rank", "grade", "flag", "award_note"]
         mine = alone.league[cols].sort_values("entity").reset_index(drop=True)
         theirs = stored[cols].sort_values("entity").reset_index(drop=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.problems import Problem
-
 PAIR = ["period", "entity"]
 FACT = ["group", "indicator", "item", "value", "ref", "note"]
 ROW_KEY = ["period", "entity", "indicator", "item", "ref"]
@@ -80,11 +78,3 @@ def row_changes(before: pd.DataFrame, after: pd.DataFrame, limit: int = CHANGES_
         changes.append(entry)
     return {"added": int(added.sum()), "changed": int(differs.sum()), "removed": int(removed.sum()),
             "changes": changes, "not_listed": max(0, len(listed) - limit)}
-
-
-def nonfinite_problems(obs: pd.DataFrame) -> list[Problem]:
-    """Values such as "inf" or "1e999" read as infinite numbers: never a fact (the core validator lets a count pass)."""
-    nums = pd.to_numeric(obs["value"], errors="coerce")
-    bad = np.isinf(nums.to_numpy(dtype="float64"))
-    return [Problem(line, f"value “{v}” 不是有限的数字 (not a finite number)")
-            for line, v in zip(obs.loc[bad, "line"], obs.loc[bad, "value"])]

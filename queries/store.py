@@ -28,7 +28,7 @@ import yaml
 from queries import bulk
 from queries import publication as pub
 from queries.audit import write_audit
-from queries.changes import nonfinite_problems, pair_status, row_changes
+from queries.changes import pair_status, row_changes
 from queries.importing import in_file_order
 from queries.publication import RefusedError
 from queries.sql import sql
@@ -193,8 +193,7 @@ class Store:
         merged = pd.concat([obs.assign(_incoming=True), others.assign(_incoming=False)], ignore_index=True)
         clean, problems = validate(merged, rubric)
         problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
-        flagged = {p.where for p in errors_only(problems)}
-        problems = in_file_order([p for p in nonfinite_problems(obs) if p.where not in flagged] + problems)
+        problems = in_file_order(problems)
         locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()))
         if errors_only(problems):
             return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)

@@ -15,7 +15,8 @@ from scoring.exact import round4
 from scoring.problems import InputError, Problem, errors_only
 from scoring.ranking import group_codes, rank_league
 from scoring.rubric import Rubric
-from scoring.rules.base import GROUP_POS, UNIT_POS, first_rows, small_sort, text_codes, unit_positions
+from scoring.rules.base import (GROUP_POS, UNIT_POS, first_rows, forget_text_codes, small_sort, text_codes,
+                                unit_positions)
 from scoring.validate import validate
 
 TEXT = pa.large_string()  # what pandas' "str" dtype holds: no conversion when the detail frame is built
@@ -233,6 +234,7 @@ def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None
     detail = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units)
     tiled = np.tile(np.arange(len(units)), len(rubric.indicators))
     league = rank_league(totals(detail, rubric, units, tiled), rubric, decisions)
+    forget_text_codes()  # validation's encodings were for this scoring only
     return Scored(detail=detail, league=league, warnings=[])
 
 

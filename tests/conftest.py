@@ -6,6 +6,7 @@ use them at import time); fixtures wrap the expensive ones so they load once per
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from scoring.rubric import PRESET_DIR, Rubric, load_rubric, parse_rubric
 PERIOD = "2022Q2"
 ZICHUAN_PATH = PRESET_DIR / "zichuan-2022.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED_002 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_8a4163f350163693.txt"
+SEED_002 = Path(__file__).resolve().parent / "fixtures" / "seeds" / "002_8a4163f350163693.txt"  # a copy of the seed
 
 # A unit that loses nothing: every base indicator at full marks, showcase 100. (indicator, item) -> value.
 FULL_MARKS: dict[tuple[str, str], str] = {
@@ -117,3 +118,26 @@ def by_entity(detail: pd.DataFrame, code: str, columns=("points", "lost", "reaso
 def zichuan() -> Rubric:
     """The Zichuan 2022 preset, loaded once."""
     return load_rubric("zichuan-2022")
+
+
+# --- every worked example quotes seed 002, verbatim ----------------------------------------------------------------
+
+_QUOTE = re.compile(r'Seed 002 \([^)]*\): "([^"]+)"')
+
+
+def seed_quotes(namespace: dict) -> list[tuple[str, str]]:
+    """(test name, quoted sentence) for every ``Seed 002 (…): "…"`` quote in a test module's docstrings."""
+    return [(name, q) for name, obj in sorted(namespace.items())
+            if name.startswith("test_") and getattr(obj, "__doc__", None) for q in _QUOTE.findall(obj.__doc__)]
+
+
+def unquoted_tests(namespace: dict) -> list[str]:
+    """Tests of a module (other than its quote checks) whose docstring quotes no seed sentence."""
+    quoting = {name for name, _ in seed_quotes(namespace)}
+    return sorted(n for n in namespace if n.startswith("test_") and "quote" not in n and n not in quoting)
+
+
+def quotes_not_in_seed(namespace: dict) -> list[tuple[str, str]]:
+    """Quotes that do not occur in seed 002 (whitespace aside: the seed's table wraps lines)."""
+    seed = re.sub(r"\s+", "", SEED_002.read_text(encoding="utf-8"))
+    return [(name, q) for name, q in seed_quotes(namespace) if re.sub(r"\s+", "", q) not in seed]

@@ -97,15 +97,13 @@ ORDER BY audit_id DESC;
 
 -- name: league_group
 -- Returns the league table of one group in a period (one row per unit: totals, rank, grade, flag) with the
--- rank change versus the previous period that has results (positive = moved up): a district's view of a
--- provincial or national store.
-WITH prev AS (
-    SELECT max(period) AS period FROM results WHERE scheme = $scheme AND period < $period
-), mine AS (
+-- rank change versus $prev_period (the previous period in time order, given by the caller; positive = moved
+-- up): a district's view of a provincial or national store.
+WITH mine AS (
     SELECT * FROM results WHERE scheme = $scheme AND period = $period AND grp = $grp
 ), before AS (  -- the previous ranks of this group's units only (not a join over the whole store)
     SELECT entity, rank FROM results
-    WHERE scheme = $scheme AND period = (SELECT period FROM prev) AND entity IN (SELECT entity FROM mine)
+    WHERE scheme = $scheme AND period = $prev_period AND entity IN (SELECT entity FROM mine)
 )
 SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
        b.rank AS prev_rank, b.rank - r.rank AS rank_change

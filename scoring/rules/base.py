@@ -8,6 +8,7 @@ sentence shown on the rubric page. Each subclass's docstring quotes the seed cla
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -208,6 +209,13 @@ def distinct_text(build, *values) -> pd.Categorical:
 
 _CODES: OrderedDict = OrderedDict()  # (buffers of an Arrow text column) -> (its array, codes, uniques)
 _CODES_KEPT = 16
+_CODES_LOCK = threading.Lock()  # a dashboard scores from several threads
+
+
+def forget_text_codes() -> None:
+    """Drop the remembered encodings (the engine calls it when a scoring is done, to free their memory)."""
+    with _CODES_LOCK:
+        _CODES.clear()
 
 
 def _buffers_key(arr) -> tuple | None:
@@ -229,16 +237,19 @@ def text_codes(values) -> tuple[np.ndarray, np.ndarray]:
     try:
         arr = pa.array(values)
         key = _buffers_key(arr)
-        hit = _CODES.get(key) if key is not None else None
+        with _CODES_LOCK:
+            hit = _CODES.get(key) if key is not None else None
+            if hit is not None:
+                _CODES.move_to_end(key)
         if hit is not None:
-            _CODES.move_to_end(key)
             return hit[1].astype("int64"), hit[2]
         found = _encode(arr)
         if found is not None:
             if key is not None:  # keeping ``arr`` keeps its buffers (and so their addresses) alive
-                _CODES[key] = (arr, found[0].astype("int32"), found[1])
-                while len(_CODES) > _CODES_KEPT:
-                    _CODES.popitem(last=False)
+                with _CODES_LOCK:
+                    _CODES[key] = (arr, found[0].astype("int32"), found[1])
+                    while len(_CODES) > _CODES_KEPT:
+                        _CODES.popitem(last=False)
             return found
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         pass
@@ -290,3 +301,11 @@ def small_sort(codes: np.ndarray) -> np.ndarray:
     if len(codes) and 0 <= codes.min() and codes.max() < 2**15:
         return np.argsort(codes.astype("int16"), kind="stable")
     return np.argsort(codes, kind="stable")
+
+
+def text_order(values) -> np.ndarray:
+    """Each row's text as its rank among the distinct texts in sorted order (sorting on it = sorting on the text)."""
+    codes, uniques = text_codes(values)
+    rank = np.empty(len(uniques), dtype="int64")
+    rank[np.argsort(np.asarray(uniques, dtype=str), kind="stable")] = np.arange(len(uniques))
+    return rank[codes]

@@ -1,7 +1,6 @@
 """Bonus and penalty events by level, with one-event-per-ref merging and a cap."""
 from __future__ import annotations
 
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -11,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.exact import fmt_points, fmt_points_many
 from scoring.problems import Problem
-from scoring.rules.base import ItemSpec, Rule, distinct_text, register, text_codes, unit_positions
+from scoring.rules.base import (ItemSpec, Rule, distinct_text, register, text_codes, text_order,
+                                unit_positions)
 
 
 class JudgedEvent(BaseModel):
@@ -119,8 +119,8 @@ class Events(Rule):
         pts = self.row_points(rows)
         merged = np.zeros(len(rows), dtype=bool)
         # a canonical order that never depends on the input's row order: points (high first), item, value, ref
-        canon = np.lexsort((rows["ref"].to_numpy(dtype=str), rows["num"].to_numpy(dtype="float64"),
-                            rows["item"].to_numpy(dtype=str), -pts))
+        canon = np.lexsort((text_order(rows["ref"]), rows["num"].to_numpy(dtype="float64"),
+                            text_order(rows["item"]), -pts))
         keep = canon
         if self.merge_by_ref:
             # one event per (unit, ref); a row without ref is an event of its own

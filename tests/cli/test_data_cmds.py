@@ -2,7 +2,6 @@
 backup / restore; file refusals through ``flagboard import``; and a second process on a held store."""
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import sys

@@ -1,7 +1,6 @@
 """季度榜单: the table follows the period picker; headline cards; the chart; downloads hold what is shown."""
 from __future__ import annotations
 
-import io
 import pandas as pd
 
 from dashboard.exports import read_csv_bytes, read_xlsx_bytes

@@ -102,7 +102,8 @@ def test_an_infinite_value_is_refused(store, zichuan):
     with pytest.raises(InputError) as exc:
         store.import_observations(zichuan, quarter(changes={"A镇": {("5.1", "问题次数"): "inf"}}), who="张三",
                                   source="a.csv")
-    assert exc.value.problems == [Problem("第16行", "value “inf” 不是有限的数字 (not a finite number)")]
+    assert exc.value.problems == [
+        Problem("第16行", "指标 5.1 的 问题次数 应为非负整数 (a whole number ≥ 0)，实际为 “inf” (not a number)")]
 
 
 def test_a_name_is_required(store, zichuan):

@@ -6,15 +6,11 @@ values: every unit's points, lost points and reason string.
 """
 from __future__ import annotations
 
-import re
-
-import pandas as pd
 import pytest
 
 from scoring.engine import score
 from scoring.problems import InputError, Problem
-from scoring.ranking import rank_league
-from tests.conftest import PERIOD, SEED_002, by_entity, fact, frame, unit, zichuan_only
+from tests.conftest import SEED_002, by_entity, fact, frame, quotes_not_in_seed, unquoted_tests, zichuan_only
 
 
 def scored(code: str, rows: list[dict], **settings) -> dict:
@@ -446,199 +442,15 @@ def test_events_8_5_spot_checks_three_to_five_per_occurrence_cap_10():
         Problem("第2行", "指标 8.5 的 酌情扣分 应在 3–5 之间，实际为 “2” (out of range 3–5)")]
 
 
-# --- showcase and the composite -------------------------------------------------------------------------------------
-
-
-def test_showcase_is_a_direct_score_from_0_to_100(zichuan):
-    """Seed 002 (三、结果运用): "得分由日常评估和风采展示两部分构成，其中日常评估占 70%，风采展示占 30%。" """
-    rows = (unit("A镇", {("showcase", ""): "100"}) + unit("B镇", {("showcase", ""): "81.4"})
-            + unit("C镇", {("showcase", ""): "0"}))
-    result = score(frame(rows), zichuan)
-    assert by_entity(result.detail, "showcase", ("points", "max", "lost", "reason")) == {
-        "A镇": (100.0, 100.0, 0.0, ""),
-        "B镇": (81.4, 100.0, 18.6, "得81.4分 −18.6"),
-        "C镇": (0.0, 100.0, 100.0, "得0分 −100"),
-    }
-    assert errors("showcase", [fact("A镇", "showcase", "", "-1")]) == [
-        Problem("第2行", "指标 showcase 的 得分 应在 0–100 之间，实际为 “-1” (out of range 0–100)")]
-
-
-def test_composite_daily_is_base_plus_bonus_minus_penalty_not_floored(zichuan):
-    """Seed 002 (三、结果运用): "得分由日常评估和风采展示两部分构成，其中日常评估占 70%，风采展示占 30%。"
-    日常评估 = Σ 一至七项 + 加分 − 减分, not floored at 0; final = 0.7 × daily + 0.3 × showcase."""
-    worst = {("1.1", ""): "基础型", ("1.2", "基础型全覆盖"): "0", ("1.2", "标杆型站点数"): "0",
-             ("1.3", "缺项数"): "4", ("2.1", "缺项数"): "6", ("2.2", "酌情扣分"): "4",
-             **{(c, "名次"): "30" for c in ("2.3", "3.1", "3.2", "3.3", "3.4", "4.2", "7")},
-             ("4.1", "未设自助服务区"): "1", ("4.1", "设备故障次数"): "3", ("5.1", "问题次数"): "5",
-             ("5.2", "制度不健全"): "1", ("5.2", "未建台账"): "1", ("5.2", "落实不到位次数"): "3",
-             ("6", "第1月"): "0", ("6", "第2月"): "0", ("6", "第3月"): "0", ("showcase", ""): "50"}
-    rows = (
-        unit("A镇", {("showcase", ""): "100"})
-        + [fact("A镇", "8.1", "国家级", "2"), fact("A镇", "8.2", "国家级", "2"), fact("A镇", "8.3", "国家级", "1")]
-        + unit("B镇", {("5.1", "问题次数"): "2", ("showcase", ""): "90"})
-        + [fact("B镇", "8.2", "市级", "1"), fact("B镇", "8.4", "市级通报", "1"), fact("B镇", "8.5", "酌情扣分", "3")]
-        + unit("C镇", worst)
-        + [fact("C镇", "8.4", "省级通报", "4"), fact("C镇", "8.5", "酌情扣分", "5"), fact("C镇", "8.5", "酌情扣分", "4.5"),
-           fact("C镇", "8.5", "酌情扣分", "3")]
-    )
-    league = score(frame(rows), zichuan).league
-    cols = ["entity", "base", "bonus", "penalty", "daily", "showcase", "final", "rank", "grade", "flag"]
-    assert league[cols].to_dict("records") == [
-        # 100 + 20 bonus: daily 120 (no cap on daily); 0.7 × 120 + 0.3 × 100 = 114
-        {"entity": "A镇", "base": 100.0, "bonus": 20.0, "penalty": 0.0, "daily": 120.0, "showcase": 100.0,
-         "final": 114.0, "rank": 1, "grade": "好", "flag": "红旗"},
-        # 98 + 1 − 5 = 94; 0.7 × 94 + 0.3 × 90 = 92.8
-        {"entity": "B镇", "base": 98.0, "bonus": 1.0, "penalty": -5.0, "daily": 94.0, "showcase": 90.0,
-         "final": 92.8, "rank": 2, "grade": "好", "flag": ""},
-        # only 2.2 keeps 2 points; penalties 12 (8.4) and 12.5 (8.5) each capped at 10: daily 2 − 20 = −18, not floored
-        {"entity": "C镇", "base": 2.0, "bonus": 0.0, "penalty": -20.0, "daily": -18.0, "showcase": 50.0,
-         "final": 2.4, "rank": 3, "grade": "好", "flag": ""},
-    ]
-
-
-def test_exact_final_tie_ranks_equal_and_flag_goes_to_higher_daily(zichuan):
-    """Seed 002 (三、结果运用): "得分由日常评估和风采展示两部分构成，其中日常评估占 70%，风采展示占 30%。"
-    0.7 × 92.4 + 0.3 × 81.4 = 0.7 × 93 + 0.3 × 80 = 89.1 on paper, so the program must rank them 1, 1; the
-    flag then goes to the higher daily score (本地规则)."""
-    rows = (
-        # daily 93: 标准型 −4, 3 findings −3
-        unit("A镇", {("1.1", ""): "标准型", ("5.1", "问题次数"): "3", ("showcase", ""): "80"})
-        # daily 92.4: 标准型 −4, 3.2 at place 4 −0.6, 3 findings −3
-        + unit("B镇", {("1.1", ""): "标准型", ("3.2", "名次"): "4", ("5.1", "问题次数"): "3", ("showcase", ""): "81.4"})
-        + unit("C镇", {("1.1", ""): "标准型", ("5.1", "问题次数"): "4", ("showcase", ""): "80"})
-    )
-    league = score(frame(rows), zichuan).league
-    assert league[["entity", "daily", "showcase", "final", "rank", "grade", "flag"]].to_dict("records") == [
-        {"entity": "A镇", "daily": 93.0, "showcase": 80.0, "final": 89.1, "rank": 1, "grade": "好", "flag": "红旗"},
-        {"entity": "B镇", "daily": 92.4, "showcase": 81.4, "final": 89.1, "rank": 1, "grade": "好", "flag": ""},
-        {"entity": "C镇", "daily": 92.0, "showcase": 80.0, "final": 88.4, "rank": 3, "grade": "好", "flag": ""},
-    ]
-    assert list(league["award_note"]) == [
-        "A镇、B镇 总分并列第一；比较日常评估：A镇较高；"
-        "按本地规则：总分并列第一时，依次比较日常评估、风采展示得分（原文未规定），红旗授予 A镇",
-        "A镇、B镇 总分并列第一；比较日常评估：A镇较高；"
-        "按本地规则：总分并列第一时，依次比较日常评估、风采展示得分（原文未规定），红旗授予 A镇",
-        "",
-    ]
-
-
-# --- grades and the red flag (on hand-made league frames) ----------------------------------------------------------
-
-
-def league_frame(rows: list[tuple], period: str = PERIOD) -> pd.DataFrame:
-    """A league frame as the engine's totals give it: (entity, daily, showcase, final[, group])."""
-    return pd.DataFrame([{"period": period, "group": r[4] if len(r) > 4 else "", "entity": r[0], "daily": r[1],
-                          "showcase": r[2], "final": r[3]} for r in rows])
-
-
-def ranked(rows: list[tuple], rubric, decisions=None) -> list[tuple]:
-    out = rank_league(league_frame(rows), rubric, decisions)
-    return list(out[["entity", "rank", "grade", "flag"]].itertuples(index=False, name=None))
-
-
-def test_grades_four_good_and_the_red_flag_to_rank_one(zichuan):
-    """Seed 002 (三、结果运用): "根据日常评估和风采展示总分，评选出 4 个“好”等次，“好”等次中得分最高的授予“担当作为”流动红旗。" """
-    rows = [("A", 90, 90, 90.0), ("B", 80, 80, 80.0), ("C", 95, 95, 95.0), ("D", 70, 70, 70.0),
-            ("E", 85, 85, 85.0), ("F", 60, 60, 60.0)]
-    assert ranked(rows, zichuan) == [
-        ("C", 1, "好", "红旗"), ("A", 2, "好", ""), ("E", 3, "好", ""), ("B", 4, "好", ""),
-        ("D", 5, "", ""), ("F", 6, "", "")]
-
-
-def test_grades_tie_at_fourth_gives_five_good(zichuan):
-    """Seed 002 (三、结果运用): "评选出 4 个“好”等次" — a tie at the 4th place gives five 好 (并列)."""
-    rows = [("A", 90, 90, 90.0), ("B", 80, 80, 80.0), ("C", 95, 95, 95.0), ("D", 80, 80, 80.0),
-            ("E", 85, 85, 85.0), ("F", 60, 60, 60.0)]
-    assert ranked(rows, zichuan) == [
-        ("C", 1, "好", "红旗"), ("A", 2, "好", ""), ("E", 3, "好", ""), ("B", 4, "好", ""), ("D", 4, "好", ""),
-        ("F", 6, "", "")]
-
-
-def test_grades_and_flags_are_per_group(zichuan):
-    """Seed 002 (三、结果运用): "“好”等次中得分最高的授予“担当作为”流动红旗。" — each group is its own competition."""
-    rows = [("A", 90, 90, 90.0, "东"), ("B", 80, 80, 80.0, "东"), ("C", 70, 70, 70.0, "西"),
-            ("D", 60, 60, 60.0, "西")]
-    assert ranked(rows, zichuan) == [
-        ("A", 1, "好", "红旗"), ("B", 2, "好", ""), ("C", 1, "好", "红旗"), ("D", 2, "好", "")]
-
-
-TIES_AT_ONE = [
-    # equal final, higher daily wins (本地规则, first tie-breaker)
-    ([("A", 92.4, 81.4, 89.1), ("B", 93.0, 80.0, 89.1), ("C", 80, 80, 80.0)],
-     [("A", 1, "好", ""), ("B", 1, "好", "红旗"), ("C", 3, "好", "")]),
-    # equal final and daily, higher showcase wins (second tie-breaker; finals equal after rounding to 4 places)
-    ([("A", 90.0, 80.0001, 87.0), ("B", 90.0, 80.0, 87.0), ("C", 80, 80, 80.0)],
-     [("A", 1, "好", "红旗"), ("B", 1, "好", ""), ("C", 3, "好", "")]),
-    # equal on everything: both pending
-    ([("A", 90.0, 80.0, 87.0), ("B", 90.0, 80.0, 87.0), ("C", 80, 80, 80.0)],
-     [("A", 1, "好", "待定"), ("B", 1, "好", "待定"), ("C", 3, "好", "")]),
-    # three-way tie, one loses on daily, the other two stay pending
-    ([("A", 90.0, 80.0, 87.0), ("B", 90.0, 80.0, 87.0), ("C", 89.0, 82.3333, 87.0)],
-     [("A", 1, "好", "待定"), ("B", 1, "好", "待定"), ("C", 1, "好", "")]),
-]
-
-
-@pytest.mark.parametrize(("rows", "expected"), TIES_AT_ONE)
-def test_red_flag_tie_at_rank_one(zichuan, rows, expected):
-    """Seed 002 (三、结果运用): "“好”等次中得分最高的授予“担当作为”流动红旗。" — one flag; a tie at rank 1 is broken by
-    higher daily then showcase (a local rule); if still tied every tied unit is 待定."""
-    assert ranked(rows, zichuan) == expected
-
-
-def test_full_tie_award_notes_say_what_happened(zichuan):
-    """Seed 002 (三、结果运用): "“好”等次中得分最高的授予“担当作为”流动红旗。" — the pending note names the tied units."""
-    out = rank_league(league_frame([("A", 90.0, 80.0, 87.0), ("B", 90.0, 80.0, 87.0), ("C", 80, 80, 80.0)]), zichuan)
-    note = "A、B 总分并列第一；仍并列：A、B 均标为待定，请办公室决定"
-    assert list(out["award_note"]) == [note, note, ""]
-
-
-DECISIONS = [
-    # the office picks B: B gets the flag, A nothing
-    ({(PERIOD, ""): "B"}, [("A", 1, "好", ""), ("B", 1, "好", "红旗"), ("C", 3, "好", "")]),
-    # a decision for a unit that is not among the tied ones changes nothing
-    ({(PERIOD, ""): "C"}, [("A", 1, "好", "待定"), ("B", 1, "好", "待定"), ("C", 3, "好", "")]),
-    # a decision for another period changes nothing
-    ({("2022Q3", ""): "B"}, [("A", 1, "好", "待定"), ("B", 1, "好", "待定"), ("C", 3, "好", "")]),
-]
-
-
-@pytest.mark.parametrize(("decisions", "expected"), DECISIONS)
-def test_office_decision_resolves_pending_flag(zichuan, decisions, expected):
-    """Seed 002 (三、结果运用): "“好”等次中得分最高的授予“担当作为”流动红旗。" — 待定 until the office decides."""
-    rows = [("A", 90.0, 80.0, 87.0), ("B", 90.0, 80.0, 87.0), ("C", 80, 80, 80.0)]
-    assert ranked(rows, zichuan, decisions) == expected
-
-
-def test_decision_is_recorded_in_the_award_note(zichuan):
-    """Seed 002 (三、结果运用): "“好”等次中得分最高的授予“担当作为”流动红旗。" """
-    out = rank_league(league_frame([("A", 90.0, 80.0, 87.0), ("B", 90.0, 80.0, 87.0)]), zichuan, {(PERIOD, ""): "A"})
-    note = "A、B 总分并列第一；仍并列，由办公室决定授予 A"
-    assert list(out[["entity", "flag", "award_note"]].itertuples(index=False, name=None)) == [
-        ("A", "红旗", note), ("B", "", note)]
-
-
 # --- the quotes above are the seed's own words ------------------------------------------------------------------------
 
 
-def _quotes() -> list[tuple[str, str]]:
-    found = []
-    for name, obj in sorted(globals().items()):
-        if name.startswith("test_") and obj.__doc__:
-            found += [(name, q) for q in re.findall(r'Seed 002 \([^)]*\): "([^"]+)"', obj.__doc__)]
-    return found
-
-
 def test_every_rule_test_quotes_the_seed():
-    """Every test above (except this one) has a docstring quoting seed 002."""
-    quoting = {name for name, _ in _quotes()}
-    tests = {n for n in globals() if n.startswith("test_") and n != "test_every_rule_test_quotes_the_seed"
-             and n != "test_quotes_are_verbatim_from_the_seed"}
-    assert sorted(tests - quoting) == []
+    """Every test above (except these two) has a docstring quoting seed 002."""
+    assert unquoted_tests(globals()) == []
 
 
-@pytest.mark.skipif(not SEED_002.exists(), reason="seed 002 text not available next to the repository")
+@pytest.mark.skipif(not SEED_002.exists(), reason="the copy of seed 002 is missing from tests/fixtures/seeds")
 def test_quotes_are_verbatim_from_the_seed():
     """Each quoted sentence occurs in seed 002 (whitespace aside: the seed's table wraps lines)."""
-    seed = re.sub(r"\s+", "", SEED_002.read_text(encoding="utf-8"))
-    missing = [(name, q) for name, q in _quotes() if re.sub(r"\s+", "", q) not in seed]
-    assert missing == []
+    assert quotes_not_in_seed(globals()) == []
