@@ -53,16 +53,29 @@ def detail_columns(rubric: Rubric, detail: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> None:
-    """Write a CSV (UTF-8; ``bom=True`` for Excel) via a temp file and rename: never half-written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool = False) -> None:
+    """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing: every file goes to a temp file beside its
+    target first and is renamed only once all were written, so a failure leaves no output half-written.
+    An unwritable path is a :class:`CliError` (exit 2), never a traceback."""
+    temps: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        for frame, path in outputs:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+                frame.to_csv(fh, index=False)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise CliError(f"无法写入输出文件 (cannot write output): {exc.filename or ''} {exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> None:
+    """One CSV via :func:`write_csvs_atomic`."""
+    write_csvs_atomic([(frame, path)], bom)

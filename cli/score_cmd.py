@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import CliError, detail_columns, get_rubric, league_columns, report, write_csv_atomic
+from cli.common import CliError, detail_columns, get_rubric, league_columns, report, write_csvs_atomic
+from queries.importing import in_file_order, read_path
 from scoring.engine import score
 from scoring.problems import InputError
-from scoring.reader import read_observations
+
+
+SCORE_MAX_BYTES = 4 * 1024**3  # scoring a file is stateless: national files are fine; uploads keep 20 MB
 
 
 def add_parser(sub) -> None:
@@ -23,18 +26,20 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     rubric = get_rubric(args.rubric)
     try:
-        obs = read_observations(args.input)
-        scored = score(obs, rubric)
+        # the same file checks as `flagboard import` (type sniffing, formulas, macros, CSV shape), so a file
+        # scores here exactly when it imports; only the size limit is the CLI's own
+        upload = read_path(args.input, max_bytes=SCORE_MAX_BYTES)
+        scored = score(upload.obs, rubric)
     except InputError as exc:
-        report(exc)
+        report(InputError(in_file_order(exc.problems)))
         return 2
-    for w in scored.warnings:
+    for w in upload.notices + scored.warnings:
         print(str(w), file=sys.stderr)
-    league = league_columns(rubric, scored.league)
-    detail = detail_columns(rubric, scored.detail) if args.detail else None
-    write_csv_atomic(league, args.out)
-    if detail is not None:
-        write_csv_atomic(detail, args.detail)
+    outputs = [(league_columns(rubric, scored.league), args.out)]
+    if args.detail:
+        outputs.append((detail_columns(rubric, scored.detail), args.detail))
+    write_csvs_atomic(outputs)
+    league = outputs[0][0]
     n_units = len(league)
     print(f"已评分 scored {n_units} units, {league['period'].nunique()} period(s) → {args.out}")
     return 0

@@ -30,6 +30,14 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
     raise InputError([Problem("文件 file", "无法识别文件编码，请另存为 UTF-8 CSV (cannot decode: not UTF-8 nor GBK)")])
 
 
+def _header_problems(header: list[str], source: str) -> list[Problem]:
+    """A column of the format named twice makes every row ambiguous: refuse it."""
+    names = [str(c).strip().lower().lstrip("\ufeff") for c in header]
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    return [Problem(f"{source} 表头 header", f"列 “{n}” 出现了 {names.count(n)} 次，每列只能有一个 "
+                                              f"(column named twice)") for n in twice]
+
+
 def _normalise(frame: pd.DataFrame, lines: list[str], source: str) -> pd.DataFrame:
     frame = frame.rename(columns=lambda c: str(c).strip().lower().lstrip("\ufeff"))
     missing = [c for c in COLUMNS if c not in frame.columns]
@@ -62,7 +70,8 @@ def read_csv_bytes(raw: bytes, source: str = "CSV") -> pd.DataFrame:
     if not text.strip():
         raise InputError([Problem(f"{source} 表头 header", f"文件是空的，第1行应为表头 {','.join(COLUMNS)} "
                                                          f"(the file is empty)")])
-    problems = csv_shape_problems(text)
+    header = next(csv.reader(io.StringIO(text)), [])
+    problems = _header_problems(header, source) + csv_shape_problems(text)
     if problems:
         raise InputError(problems)
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
@@ -113,7 +122,15 @@ def read_xlsx_bytes(raw: bytes, source: str = "XLSX") -> pd.DataFrame:
     if not rows:
         raise InputError([Problem(f"{name}!1", "工作表为空 (the sheet is empty)")])
     header = [_cell_text(h) for h in rows[0]]
+    while header and not header[-1].strip():
+        header.pop()
     body = [[_cell_text(v) for v in r] + [""] * (len(header) - len(r)) for r in rows[1:]]
+    problems = _header_problems(header, name) + [
+        Problem(f"{name}!{i + 2}", f"表头右侧的单元格也有内容（第 {len(header) + 1} 列起），这些内容没有列名 "
+                                   f"(cells to the right of the header)")
+        for i, r in enumerate(body) if any(v.strip() for v in r[len(header):])]
+    if problems:
+        raise InputError(problems)
     frame = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=str)
     lines = [f"{name}!{i + 2}" for i in range(len(frame))]
     return _normalise(frame, lines, name)

@@ -208,7 +208,7 @@ def parse_rubric(data: dict, path: str = "<memory>") -> Rubric:
     """Build a :class:`Rubric` from parsed YAML, collecting every problem before failing."""
     problems: list[str] = []
     if not isinstance(data, dict):
-        raise RubricError(path, ["the file must hold a mapping (id, name, categories, ...)"])
+        raise RubricError(path, ["细则文件应为映射（id、name、categories…）(the file must hold a mapping (id, name, categories, ...))"])
     data = dict(data)
     cats = []
     for ci, cat in enumerate(data.get("categories") or []):
@@ -272,4 +272,8 @@ def load_rubric(ref: str | Path) -> Rubric:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RubricError(str(path), [f"not valid YAML: {exc}"]) from None
+    except UnicodeDecodeError:
+        raise RubricError(str(path), ["细则文件须为 UTF-8 编码 (the rubric file is not UTF-8)"]) from None
+    except OSError as exc:
+        raise RubricError(str(path), [f"无法读取细则文件 (cannot read the rubric file): {exc.strerror or exc}"]) from None
     return parse_rubric(data, str(path))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -141,3 +143,16 @@ def quotes_not_in_seed(namespace: dict) -> list[tuple[str, str]]:
     """Quotes that do not occur in seed 002 (whitespace aside: the seed's table wraps lines)."""
     seed = re.sub(r"\s+", "", SEED_002.read_text(encoding="utf-8"))
     return [(name, q) for name, q in seed_quotes(namespace) if re.sub(r"\s+", "", q) not in seed]
+
+
+# --- the installed console script ------------------------------------------------------------------------------------
+
+
+def flagboard_script() -> str:
+    """The ``flagboard`` console script installed for the interpreter running the tests (a venv's bin/ first).
+
+    A missing script is a test failure, never a skip: the CLI contract is tested on the installed command."""
+    beside = Path(sys.executable).with_name("flagboard")
+    found = str(beside) if beside.exists() else shutil.which("flagboard")
+    assert found, "the flagboard console script is not installed: pip install -e '.[test]'"
+    return found

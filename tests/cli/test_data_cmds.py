@@ -2,7 +2,6 @@
 backup / restore; file refusals through ``flagboard import``; and a second process on a held store."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from cli.main import main as flagboard
 from scoring.demo import demo_observations
 from scoring.rubric import load_rubric
-from tests.conftest import csv_bytes, unit
+from tests.conftest import csv_bytes, flagboard_script, unit
 from tests.queries.helpers import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,9 +191,8 @@ def test_every_verb_on_a_held_store_exits_2_with_a_clear_message(held, tmp_path,
     assert not (tmp_path / "e.csv").exists() and not (tmp_path / "t.xlsx").exists()
 
 
-@pytest.mark.skipif(shutil.which("flagboard") is None, reason="the flagboard console script is not installed")
 def test_the_console_script_on_a_held_store_prints_no_trace(held):
     db, xlsx = held
-    res = subprocess.run(["flagboard", "import", "--db", db, "--rubric", "zichuan-2022", str(xlsx)],
+    res = subprocess.run([flagboard_script(), "import", "--db", db, "--rubric", "zichuan-2022", str(xlsx)],
                          capture_output=True, text=True, timeout=120)
     assert (res.returncode, res.stderr) == (2, f"错误 error: 数据库文件 {db} {BUSY}\n")

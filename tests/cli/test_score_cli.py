@@ -1,21 +1,18 @@
 """`flagboard score` run as the installed console script, in a subprocess (DESIGN.md § Command line)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pandas as pd
-import pytest
+
+from tests.conftest import flagboard_script
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "zichuan-2022Q2"
-FLAGBOARD = shutil.which("flagboard")
-
-pytestmark = pytest.mark.skipif(FLAGBOARD is None, reason="the flagboard console script is not installed")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([FLAGBOARD, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run([flagboard_script(), *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_score_reproduces_the_shared_example(tmp_path):
@@ -110,3 +107,63 @@ def test_demo_store_has_13_units_8_quarters_and_the_constructed_ties(tmp_path):
     good = totals[totals["grade"] == "好"].groupby("period").size()
     assert good["2023Q3"] == 5  # a tie at the 好 cutoff gives five 好
     assert (good >= 4).all()
+
+
+# --- files that cannot be read or written: a message and exit 2, never a traceback, never half an output --------
+
+
+def _score(tmp_path, input_path, *extra) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path / "league.csv"
+    return run("score", "--rubric", "zichuan-2022", "--input", str(input_path), "--out", str(out), *extra), out
+
+
+def test_corrupt_xlsx_is_exit_2_with_a_message(tmp_path):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    res, out = _score(tmp_path, bad)
+    assert (res.returncode, out.exists()) == (2, False)
+    assert "Traceback" not in res.stderr and "broken.xlsx" in res.stderr
+
+
+def test_xlsx_with_a_column_named_twice_is_refused(tmp_path):
+    obs = pd.read_csv(FIXTURE / "observations.csv", dtype=str, keep_default_na=False)
+    obs["value2"] = obs["value"]
+    xlsx = tmp_path / "twice.xlsx"
+    obs.rename(columns={"value2": "value"}).to_excel(xlsx, index=False, sheet_name="观测")
+    res, out = _score(tmp_path, xlsx)
+    assert (res.returncode, out.exists()) == (2, False)
+    assert "列 “value” 出现了 2 次" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_formula_cells_are_refused_as_on_import(tmp_path):
+    import openpyxl
+
+    obs = pd.read_csv(FIXTURE / "observations.csv", dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "formula.xlsx"
+    obs.to_excel(xlsx, index=False, sheet_name="观测")
+    wb = openpyxl.load_workbook(xlsx)
+    wb["观测"]["E3"] = "=1+1"
+    wb.save(xlsx)
+    res, out = _score(tmp_path, xlsx)
+    assert (res.returncode, out.exists()) == (2, False)
+    assert "观测!E3" in res.stderr and "公式" in res.stderr
+
+
+def test_unwritable_detail_path_writes_neither_file(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    res, out = _score(tmp_path, FIXTURE / "observations.csv", "--detail", str(blocker / "detail.csv"))
+    assert res.returncode == 2 and "无法写入输出文件" in res.stderr and "Traceback" not in res.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-dir"]  # no temp file left behind
+
+
+def test_problems_are_listed_in_file_order(tmp_path):
+    lines = (FIXTURE / "observations.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("缺项数,5", "缺项数,x")          # line 5
+    lines[2] = lines[2].replace("标杆型站点数,0", "标杆型站点数,y")  # line 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res, _ = _score(tmp_path, bad)
+    found = [ln.split("]")[1].split(":")[0].strip() for ln in res.stderr.splitlines() if ln.startswith("[错误")]
+    assert found == ["第3行", "第5行"]

@@ -294,3 +294,30 @@ def test_header_only_file_has_no_rows_to_score(zichuan):
         score(obs, zichuan)
     assert exc.value.problems == [Problem("文件 file", "没有任何观测数据行 (no observation rows)")]
 
+
+
+def test_csv_column_named_twice_is_a_header_problem():
+    raw = "period,entity,indicator,item,value,value,ref,note\n2022Q2,A镇,5.1,问题次数,0,1,,\n".encode()
+    with pytest.raises(InputError) as exc:
+        read_csv_bytes(raw)
+    assert exc.value.problems == [Problem("CSV 表头 header", "列 “value” 出现了 2 次，每列只能有一个 (column named twice)")]
+
+
+def test_xlsx_cells_right_of_the_header_are_problems_naming_the_row():
+    import io
+
+    import openpyxl
+
+    from scoring.reader import read_xlsx_bytes
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(["period", "entity", "indicator", "item", "value", "ref", "note"])
+    ws.append(["2022Q2", "A镇", "5.1", "问题次数", "0", "", ""])
+    ws.append(["2022Q2", "A镇", "5.2", "制度不健全", "1", "", "见通知", "第3条"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(InputError) as exc:
+        read_xlsx_bytes(buf.getvalue())
+    assert [p.where for p in exc.value.problems] == ["数据!3"]
