@@ -22,6 +22,19 @@ from queries.template import build_template, default_units, read_units
 from scoring.problems import InputError
 
 
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1 (a bad value is argparse's exit 2 with a message)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数 (a whole number ≥ 1): {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 (a whole number ≥ 1): {text!r}")
+    return value
+
 def _db(p) -> None:
     p.add_argument("--db", default=str(DEFAULT_DB), help=f"store file (default {DEFAULT_DB})")
 
@@ -69,7 +82,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--rubric", default="", help="only this scheme")
     p.add_argument("--period", default="")
     p.add_argument("--entity", default="")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive_int, default=50)
     p.set_defaults(func=run_audit)
 
     p = sub.add_parser("backup", help="back up the whole store to a new folder of Parquet files")

@@ -1,10 +1,11 @@
-"""The audit trail: one row per change (import, edit, undo, publish, reopen, award decision).
+"""The audit trail: one row per change (import, edit, undo, publish, reopen, award decision, rubric change).
 
 Each row says when, who (the name typed at the start; the OS user on the command line), what (a JSON
 detail: rows added/changed/removed with before/after values, or the league as published) and why. Each row
 also records the (period, entity) pairs it touches (``audit_scope``), so the audit page can filter an
 import of many units by one unit. An import that changes nothing is still recorded (action ``import`` with
-``"no_change": true``) but creates no batch, so there is nothing to undo.
+``"no_change": true``) but creates no batch, so there is nothing to undo. Audit ids come from the
+sequence ``audit_ids`` and are unique (index ``audit_id_unique``), even when two sessions write at once.
 """
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
-    "award_decision": "红旗决定",
+    "award_decision": "红旗决定", "rubric_change": "细则变更",
 }
 KIND_LABELS = {"import": "导入", "edit": "表格修改", "bulk": "批量导入"}  # what kind of batch a change was
 
 
 def write_audit(store: "Store", cur, *, who: str, action: str, scheme: str, scope: pd.DataFrame,
                 detail: dict, why: str = "") -> int:
-    """Append one audit row and its scope (``scope``: period, entity; entity "" for a whole period)."""
+    """Append one audit row and its scope (``scope``: period, entity; entity "" for a whole period).
+    Returns its id (a fresh one from the ``audit_ids`` sequence)."""
     audit_id = int(cur.execute(sql("next_audit_id")).fetchone()[0])
     scope = scope[["period", "entity"]].drop_duplicates().reset_index(drop=True)
     periods = sorted(scope["period"].unique())
@@ -61,6 +63,11 @@ def summary(action: str, detail: dict) -> str:
         return "重新打开已发布的期间（已发布的榜单保留）"
     if action == "award_decision":
         return f"决定 {detail.get('award', '')} 获得红旗"
+    if action == "rubric_change":
+        kept = detail.get("published_kept", [])
+        return (f"评分细则由 version {detail.get('old_version')} 改为 version {detail.get('new_version')}："
+                f"重新评分 {len(detail.get('rescored', []))} 个未发布的期间"
+                + (f"，已发布的 {len(kept)} 个期间保留发布时的结果" if kept else ""))
     return ""
 
 

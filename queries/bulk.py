@@ -9,6 +9,8 @@
 - :func:`rescore_group`: rescore one group of one period (after an edit of one fact) without touching the
   other groups: ranks, grades and awards are per (period, group), so the rest of the period is unchanged.
 - :func:`write_scored`: the result rows of a :class:`~scoring.engine.Scored` into the results tables.
+
+Every write here holds the store's process-wide write lock (:meth:`Store.writing`).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from queries import rubric_versions
 from queries.audit import write_audit
 from queries.publication import RefusedError
 from queries.sql import sql
@@ -32,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from queries.store import Store
 
 REQUIRED = ["period", "entity", "indicator", "item", "value", "ref", "note"]
-STORED = "已存数据"  # how stored rows without a file line are named in messages
+STORED = "已存数据"  # line label prefix of stored rows validated with incoming ones (and of bulk-loaded rows)
 BATCH_ROWS = 10_000_000  # few large Arrow chunks: pandas works much faster on them than on many small ones
 
 
@@ -96,6 +99,11 @@ def rescore_periods(store: "Store", rubric: Rubric, periods: list[str], cur=None
     scores period k+1 (a cursor is only ever used by one thread at a time). Every period's problems are
     collected and raised together.
     """
+    with store.writing():  # reentrant: an import holding it rescores inside its own transaction
+        _rescore_each(store, rubric, periods, cur)
+
+
+def _rescore_each(store: "Store", rubric: Rubric, periods: list[str], cur) -> None:
     problems = []
     reader = cur if cur is not None else store.con.cursor()
 
@@ -149,11 +157,12 @@ def bulk_load(store: "Store", rubric: Rubric, path: str | Path, who: str, source
     kind = {".parquet": "bulk_read_parquet", ".csv": "bulk_read_csv"}.get(path.suffix.lower())
     if kind is None or not path.exists():
         raise InputError([Problem(str(path), "需要存在的 .parquet 或 .csv 文件 (a Parquet or CSV file is required)")])
-    with store.transaction() as cur:
+    with store.writing(), store.transaction() as cur:
         rel = cur.sql(sql(kind), params={"path": str(path)})
         missing = [c for c in REQUIRED if c not in rel.columns]
         if missing:
             raise InputError([Problem(f"{path.name} 表头 header", f"缺少列 missing column(s): {', '.join(missing)}")])
+        stale = rubric_versions.adopt(store, cur, rubric, rubric_ref, who)  # stored periods a new version rescores
         if "group" not in rel.columns:
             rel = rel.select(duckdb.StarExpression(), duckdb.ConstantExpression("").alias("group"))
         rel.create_view("bulk_file", replace=True)
@@ -171,20 +180,21 @@ def bulk_load(store: "Store", rubric: Rubric, path: str | Path, who: str, source
         rows = int(summary["n_rows"].sum())
         store.run("insert_batch", cur, batch_id=batch_id, scheme=rubric.id, source=source or path.name, who=who,
                   n_rows=rows, is_demo=False, kind="bulk", why="")
-        store._save_rubric(cur, rubric, rubric_ref)
         info = {"batch_id": batch_id, "rows": rows, "units": int(summary["n_units"].sum()), "periods": periods}
         write_audit(store, cur, who=who, action="import", scheme=rubric.id,
                     scope=pd.DataFrame({"period": periods, "entity": ""}),
                     detail={**info, "source": source or path.name, "bulk": True})
         if score:
             store._rescore(cur, rubric, periods)
+        if stale:  # periods stored before this load (a bulk load brings new periods only)
+            store._rescore(cur, rubric, stale)
     return info
 
 
 def rescore_group(store: "Store", scheme: str, period: str, grp: str, rubric: Rubric | None = None) -> Scored:
     """Rescore one group of one period from its stored facts and rewrite only its results."""
     rubric = rubric or store.rubric(scheme)
-    with store.transaction() as cur:
+    with store.writing(), store.transaction() as cur:
         obs = fetch_frame(cur, "group_observations", scheme=scheme, period=period, grp=grp)
         if obs.empty:
             raise RefusedError(f"{period} 没有 {grp} 组的数据 (no facts for this group and period)")

@@ -25,23 +25,37 @@ class RefusedError(Exception):
     """The store refuses a change (locked period, missing name or reason, nothing to undo); says why in Chinese."""
 
 
+class WriteConflictError(RefusedError):
+    """Another session wrote the same rows at the same time (a DuckDB transaction conflict): retry."""
+
+    MESSAGE = "另一位用户正在写入，请稍后重试 (another write is in progress; retry)"
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)
+
+
 def locked_message(period: str, action: str) -> str:
     return (f"{period} 的结果已发布并锁定，不能{action}；如确需更改，请先“重新打开”该期间并填写理由 "
             f"(period {period} is published and locked; reopen it with a reason first)")
 
 
-def period_states(store: "Store", scheme: str, periods: list[str]) -> tuple[list[str], list[str]]:
-    """(locked, reopened): which of ``periods`` are published and locked, and which were published then reopened."""
-    pubs = store.query("publications_of", scheme=scheme)
+def period_states(store: "Store", scheme: str, periods: list[str], cur=None) -> tuple[list[str], list[str]]:
+    """(locked, reopened): which of ``periods`` are published and locked, and which were published then reopened.
+
+    ``cur``: read inside that transaction (a writer checks the lock after BEGIN, so a publish cannot slip in
+    between the check and the write).
+    """
+    pubs = store.query("publications_of", con=cur, scheme=scheme)
     pubs = pubs[pubs["period"].isin(list(periods))]
     locked = sorted(pubs.loc[~pubs["is_open"].astype(bool), "period"])
     reopened = sorted(pubs.loc[pubs["is_open"].astype(bool), "period"])
     return locked, reopened
 
 
-def refuse_if_locked(store: "Store", scheme: str, periods, action: str) -> list[str]:
-    """Raise :class:`RefusedError` naming every locked period; returns the reopened ones (a reason is required)."""
-    locked, reopened = period_states(store, scheme, list(periods))
+def refuse_if_locked(store: "Store", scheme: str, periods, action: str, cur=None) -> list[str]:
+    """Raise :class:`RefusedError` naming every locked period; returns the reopened ones (a reason is required).
+    ``cur``: check inside that transaction (see :func:`period_states`)."""
+    locked, reopened = period_states(store, scheme, list(periods), cur)
     if locked:
         raise RefusedError("\n".join(locked_message(p, action) for p in locked))
     return reopened
@@ -74,25 +88,27 @@ def published_league(store: "Store", scheme: str, period: str) -> pd.DataFrame:
 
 
 def publish(store: "Store", scheme: str, period: str, who: str, why: str = "") -> pd.DataFrame:
-    """Keep the period's current league table as published and lock the period. Returns the published table."""
+    """Keep the period's current league table as published and lock the period. Returns the published table.
+
+    Everything is read and checked inside the writing transaction, under the store's write lock."""
     require(who)
-    league = store.league(scheme, period)
-    if league.empty:
-        raise RefusedError(f"{period} 还没有评分结果，不能发布 (no results to publish)")
-    rubric = store.rubric(scheme)
-    pending = rubric.award.pending_mark if rubric.award else None
-    if pending and (league["flag"] == pending).any():
-        names = "、".join(league.loc[league["flag"] == pending, "entity"])
-        raise RefusedError(f"{period} 的红旗还是“{pending}”（{names}），请先在红旗评选页作出决定再发布 "
-                           f"(a pending award must be decided before publishing)")
-    comp_ids = [c.id for c in rubric.components if c.id in league.columns]
-    rows = league[LEAGUE_FIELDS[:2] + comp_ids + LEAGUE_FIELDS[2:]].copy()
-    rows["rank"] = rows["rank"].astype(int)
-    table = json.loads(rows.to_json(orient="records", force_ascii=False))
-    with store.transaction() as cur:
-        locked, _ = period_states(store, scheme, [period])
+    with store.writing(), store.transaction() as cur:
+        rubric = store.rubric(scheme)
+        locked, _ = period_states(store, scheme, [period], cur)
         if locked:
             raise RefusedError(f"{period} 已经发布并锁定 (already published)")
+        league = store.league(scheme, period, con=cur)
+        if league.empty:
+            raise RefusedError(f"{period} 还没有评分结果，不能发布 (no results to publish)")
+        pending = rubric.award.pending_mark if rubric.award else None
+        if pending and (league["flag"] == pending).any():
+            names = "、".join(league.loc[league["flag"] == pending, "entity"])
+            raise RefusedError(f"{period} 的红旗还是“{pending}”（{names}），请先在红旗评选页作出决定再发布 "
+                               f"(a pending award must be decided before publishing)")
+        comp_ids = [c.id for c in rubric.components if c.id in league.columns]
+        rows = league[LEAGUE_FIELDS[:2] + comp_ids + LEAGUE_FIELDS[2:]].copy()
+        rows["rank"] = rows["rank"].astype(int)
+        table = json.loads(rows.to_json(orient="records", force_ascii=False))
         store.run("save_publication", cur, scheme=scheme, period=period, who=who, why=why or "",
                   league_json=json.dumps(table, ensure_ascii=False), rubric_version=rubric.version)
         write_audit(store, cur, who=who, action="publish", scheme=scheme,
@@ -104,8 +120,8 @@ def publish(store: "Store", scheme: str, period: str, who: str, why: str = "") -
 def reopen(store: "Store", scheme: str, period: str, who: str, why: str) -> None:
     """Unlock a published period; the reason is required and audited, the published table is kept."""
     require(who, why, True, "重新打开已发布的期间")
-    with store.transaction() as cur:
-        locked, _ = period_states(store, scheme, [period])
+    with store.writing(), store.transaction() as cur:
+        locked, _ = period_states(store, scheme, [period], cur)
         if not locked:
             raise RefusedError(f"{period} 没有处于已发布锁定状态，无需重新打开 (period is not locked)")
         store.run("reopen_publication", cur, scheme=scheme, period=period, who=who, why=why)

@@ -107,8 +107,6 @@ def flag_history(store: Store, scheme: str, grp: str) -> pd.DataFrame:
     mark, d = rubric.award.mark, rubric.display_decimals
     periods = ordered(rubric, store.query("group_periods", scheme=scheme, grp=grp)["period"])
     flags = store.query("group_flags", scheme=scheme, grp=grp)
-    decided = store.query("decisions", scheme=scheme)
-    decided = set(decided.loc[decided["grp"] == grp, "period"])
     rows, streak, holder_before = [], 0, None
     for period in periods:
         part = flags[flags["period"] == period]
@@ -117,7 +115,8 @@ def flag_history(store: Store, scheme: str, grp: str) -> pd.DataFrame:
             holder = str(held["entity"].iloc[0])
             streak = streak + 1 if holder == holder_before else 1
             rows.append((period, holder, rounded(held["final"].iloc[0], d),
-                         "办公室决定" if period in decided else mark, streak))
+                         # the office's decision counts only where the ranking actually used it
+                         "办公室决定" if "由办公室决定" in str(held["award_note"].iloc[0]) else mark, streak))
             holder_before = holder
         else:
             rows.append((period, _names(part["entity"]) or "—",

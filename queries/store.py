@@ -11,49 +11,69 @@ Every change runs in one transaction (a failure or a killed process leaves the s
 - an edit replaces one unit's facts for a period, validated with the whole period;
 - each import or edit is a batch that keeps the rows it replaced, so :meth:`Store.undo_last` restores a
   period exactly as it was before its latest change;
-- a published period is locked (:mod:`queries.publication`); a reopened one needs a reason for changes.
+- a published period is locked (:mod:`queries.publication`); a reopened one needs a reason for changes;
+  the lock is checked inside the writing transaction;
+- a rubric is versioned: an import bringing a different rubric under the same id and version is refused; a
+  higher version is stored, audited and rescores every unpublished period (published ones keep their table).
+
+Concurrent writers: the dashboard's sessions share one connection (a cursor each). Batch and audit ids come
+from sequences (never max()+1), audit ids are unique, and every write method holds one process-wide lock, so
+a process writes one change at a time; a DuckDB transaction conflict that still happens is reported as
+:class:`WriteConflictError` ("另一位用户正在写入，请稍后重试").
 """
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
-from queries import bulk
+from queries import bulk, rubric_versions
 from queries import publication as pub
 from queries.audit import write_audit
+from queries.bulk import STORED
 from queries.changes import pair_status, row_changes
 from queries.importing import in_file_order
-from queries.publication import RefusedError
+from queries.publication import RefusedError, WriteConflictError
 from queries.sql import sql
-from scoring.engine import Scored, score_valid
+from scoring.engine import Scored
 from scoring.phases import sort_periods
 from scoring.problems import InputError, Problem, errors_only
-from scoring.rubric import Rubric, load_rubric, parse_rubric, resolve_rubric_path
+from scoring.rubric import Rubric, load_rubric
 from scoring.validate import validate
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 OBS_COLUMNS = ["period", "group", "entity", "indicator", "item", "value", "ref", "note", "line"]
-STORED = "已存数据"  # line label prefix of stored rows validated together with incoming ones
 EDIT_LINE = "修改表第{n}行"
+ID_SEQUENCES = ("audit_ids", "batch_ids")  # sequence names (the only values start_id_sequence is filled with)
+_WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 
-__all__ = ["Store", "StoreBusyError", "RefusedError", "ImportPlan", "OBS_COLUMNS"]
-
-
-@lru_cache(maxsize=32)
-def _parse_stored_rubric(text: str, scheme: str) -> Rubric:
-    """Parse a stored rubric file once per text (rubrics are frozen; read models ask for it many times)."""
-    return parse_rubric(yaml.safe_load(text), f"store:{scheme}")
+__all__ = ["Store", "StoreBusyError", "RefusedError", "WriteConflictError", "ImportPlan", "OBS_COLUMNS"]
 
 
 class StoreBusyError(RuntimeError):
     """Another process (the dashboard, or another command) holds the store file for writing."""
+
+
+def _serialised(method):
+    """A Store write method that holds the process-wide write lock while it runs."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with _WRITES:
+            return method(self, *args, **kwargs)
+    return locked
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A DuckDB transaction conflict: two cursors changed the same row, or inserted the same key (at COMMIT)."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) and any(
+        word in text for word in ("conflict", "duplicate key", "constraint"))
 
 
 def _split(statement: str) -> list[str]:
@@ -108,6 +128,24 @@ class Store:
         self.last_plan: ImportPlan | None = None  # what the latest import found (counts, warnings)
         if not read_only:
             self.run("create_schema")
+            self._migrate_ids()
+
+    def _migrate_ids(self) -> None:
+        """Make audit ids unique and start each id sequence after the highest id stored (a store made before
+        the sequences, or restored from a backup, has ids the sequence has not given out)."""
+        with _WRITES:
+            if not self.con.cursor().execute(sql("has_audit_id_index")).fetchone()[0]:
+                with self.transaction() as cur:
+                    self.run("renumber_duplicate_audit_ids", cur)
+                self.run("create_audit_id_index")  # DuckDB: not in the transaction that renumbered
+            with self.transaction() as cur:
+                for name, max_id, next_id in cur.execute(sql("id_sequences")).fetchall():
+                    if name in ID_SEQUENCES and (next_id is None or next_id <= max_id):
+                        cur.execute(sql("start_id_sequence").format(name=name, start=int(max_id) + 1))
+
+    def writing(self) -> threading.RLock:
+        """The process-wide write lock (``with store.writing():``), for write paths outside this class."""
+        return _WRITES
 
     def close(self) -> None:
         self.con.close()
@@ -125,25 +163,31 @@ class Store:
             used = {k: v for k, v in params.items() if f"${k}" in stmt}
             cur.execute(stmt, used or None)
 
-    def query(self, name: str, **params) -> pd.DataFrame:
-        """Run a named read model and return it as a DataFrame."""
+    def query(self, name: str, con=None, **params) -> pd.DataFrame:
+        """Run a named read model and return it as a DataFrame (``con``: inside that cursor's transaction)."""
         stmt = sql(name)
         used = {k: v for k, v in params.items() if k in set(_PARAM.findall(stmt))}
-        return self.con.cursor().execute(stmt, used or None).df()
+        return (con or self.con.cursor()).execute(stmt, used or None).df()
 
     @contextmanager
     def transaction(self):
-        """A cursor inside one transaction: committed at the end, rolled back on any exception."""
+        """A cursor inside one transaction: committed at the end, rolled back on any exception.
+
+        A transaction conflict with another cursor of this process (DuckDB's optimistic concurrency) raises
+        :class:`WriteConflictError`, which says to retry; nothing of this transaction is written.
+        """
         cur = self.con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
             cur.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             try:
                 cur.execute("ROLLBACK")
             except duckdb.Error:
                 pass  # a failed COMMIT has already rolled back
+            if _is_conflict(exc):
+                raise WriteConflictError() from exc
             raise
         finally:
             cur.close()
@@ -153,18 +197,8 @@ class Store:
         """The rubric a scheme was scored with (stored at first import), else the preset of that id."""
         found = self.query("rubric_yaml", scheme=scheme)
         if len(found):
-            return _parse_stored_rubric(found["yaml"].iloc[0], scheme)
+            return rubric_versions.parse_stored(found["yaml"].iloc[0], scheme)
         return load_rubric(scheme)
-
-    def _save_rubric(self, cur, rubric: Rubric, ref: str | Path | None) -> None:
-        """Store the rubric file (``ref``, else the preset of that id) unless the stored one is the same rubric
-        (so an import through the dashboard, which scores with the stored rubric, never swaps it)."""
-        stored = self.query("rubric_yaml", scheme=rubric.id)
-        if len(stored) and parse_rubric(yaml.safe_load(stored["yaml"].iloc[0]), f"store:{rubric.id}") == rubric:
-            return
-        path = resolve_rubric_path(ref if ref is not None else rubric.id)
-        self.run("save_rubric", cur, scheme=rubric.id, version=rubric.version,
-                 yaml=path.read_text(encoding="utf-8"))
 
     # -- planning a change (no writes) ---------------------------------------------------------------
     def plan_import(self, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
@@ -194,7 +228,7 @@ class Store:
         clean, problems = validate(merged, rubric)
         problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
         problems = in_file_order(problems)
-        locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()))
+        locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()), cur)
         if errors_only(problems):
             return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)
         rows = clean[clean["_incoming"].astype(bool)][OBS_COLUMNS].reset_index(drop=True)
@@ -202,14 +236,17 @@ class Store:
         return ImportPlan(rows, problems, pair_status(rows, stored), locked, reopened)
 
     # -- writing -------------------------------------------------------------------------------------
+    @_serialised
     def import_observations(self, rubric: Rubric, obs: pd.DataFrame, who: str, source: str,
                             is_demo: bool = False, rubric_ref: str | Path | None = None,
                             why: str = "") -> int | None:
         """Validate and import in one transaction; replaces the facts of the (period, entity) pairs present.
 
         Raises :class:`InputError` (nothing written) if the rows have errors, :class:`RefusedError` if a
-        period is published and locked (or reopened and ``why`` is empty). Returns the batch id, or None
-        when every unit's facts are already stored exactly so (nothing changes; audited as "no change").
+        period is published and locked (or reopened and ``why`` is empty) or if the rubric file differs from
+        the stored one under the same version. Returns the batch id, or None when every unit's facts are
+        already stored exactly so (nothing changes; audited as "no change"). A higher rubric version is
+        stored and every unpublished period is rescored with it (see :func:`queries.rubric_versions.adopt`).
         """
         pub.require(who)
         with self.transaction() as cur:
@@ -219,16 +256,21 @@ class Store:
             if plan.errors:
                 raise InputError(plan.problems)
             pub.require(who, why, bool(plan.reopened), f"导入已发布后重新打开的期间（{'、'.join(plan.reopened)}）")
+            stale = rubric_versions.adopt(self, cur, rubric, rubric_ref, who, why)  # periods to rescore
             changed = plan.units[plan.units["status"] != "same"]
+            batch_id = None
             if changed.empty:
                 write_audit(self, cur, who=who, action="import", scheme=rubric.id,
                             scope=plan.units,
                             detail={"source": source, "rows": len(plan.rows), "units": len(plan.units),
                                     "no_change": True}, why=why)
-                return None
-            self._save_rubric(cur, rubric, rubric_ref)
-            return self._write_batch(cur, rubric, plan, changed, kind="import", who=who, source=source,
-                                     why=why, is_demo=is_demo)
+            else:
+                batch_id = self._write_batch(cur, rubric, plan, changed, kind="import", who=who, source=source,
+                                             why=why, is_demo=is_demo)
+            rest = [p for p in stale if p not in set(changed["period"])]
+            if rest:
+                self._rescore(cur, rubric, rest)
+            return batch_id
 
     def _write_batch(self, cur, rubric: Rubric, plan: ImportPlan, changed: pd.DataFrame, *, kind: str,
                      who: str, source: str, why: str, is_demo: bool = False) -> int:
@@ -253,6 +295,7 @@ class Store:
         self._rescore(cur, rubric, periods)
         return batch_id
 
+    @_serialised
     def edit_unit(self, scheme: str, period: str, entity: str, facts: pd.DataFrame, who: str,
                   why: str = "") -> int | None:
         """Replace one unit's facts for a period (columns indicator, item, value, ref, note).
@@ -263,19 +306,19 @@ class Store:
         """
         pub.require(who)
         rubric = self.rubric(scheme)
-        reopened = pub.refuse_if_locked(self, scheme, [period], "修改")
-        pub.require(who, why, bool(reopened), f"修改已发布后重新打开的期间 {period}")
         obs = facts.reindex(columns=["indicator", "item", "value", "ref", "note"]).fillna("").astype(str)
         obs = obs.apply(lambda c: c.str.strip())
         obs["line"] = [EDIT_LINE.format(n=i + 1) for i in range(len(obs))]
         obs = obs[(obs[["indicator", "item", "value", "ref", "note"]] != "").any(axis=1)].reset_index(drop=True)
-        if obs.empty:
-            raise RefusedError(f"修改后 {entity} 在 {period} 没有任何数据；如需删除该单位，请撤销导入 (no facts left)")
-        current = self.query("observations_of", scheme=scheme, period=period, entity=entity)
-        obs.insert(0, "period", period)
-        obs.insert(1, "entity", entity)
-        obs.insert(2, "group", current["group"].iloc[0] if len(current) else "")
         with self.transaction() as cur:
+            reopened = pub.refuse_if_locked(self, scheme, [period], "修改", cur)
+            pub.require(who, why, bool(reopened), f"修改已发布后重新打开的期间 {period}")
+            if obs.empty:
+                raise RefusedError(f"修改后 {entity} 在 {period} 没有任何数据；如需删除该单位，请撤销导入 (no facts left)")
+            current = self.query("observations_of", con=cur, scheme=scheme, period=period, entity=entity)
+            obs.insert(0, "period", period)
+            obs.insert(1, "entity", entity)
+            obs.insert(2, "group", current["group"].iloc[0] if len(current) else "")
             plan = self._plan(cur, rubric, obs)
             if plan.errors:
                 raise InputError(plan.problems)
@@ -285,6 +328,7 @@ class Store:
             return self._write_batch(cur, rubric, plan, changed, kind="edit", who=who, source=f"{entity} {period}",
                                      why=why)
 
+    @_serialised
     def undo_last(self, scheme: str, period: str, who: str, why: str = "") -> dict:
         """Revert the latest import or edit of a period: its units get back exactly the facts they had.
 
@@ -292,15 +336,15 @@ class Store:
         locked period or when there is nothing left to undo.
         """
         pub.require(who)
-        reopened = pub.refuse_if_locked(self, scheme, [period], "撤销")
-        pub.require(who, why, bool(reopened), f"撤销已发布后重新打开的期间 {period} 的数据")
-        last = self.query("last_change", scheme=scheme, period=period)
-        if last.empty:
-            raise RefusedError(f"{period} 没有可以撤销的导入或修改 (nothing to undo)")
-        batch = last.iloc[0]
-        batch_id = int(batch["batch_id"])
         rubric = self.rubric(scheme)
         with self.transaction() as cur:
+            reopened = pub.refuse_if_locked(self, scheme, [period], "撤销", cur)
+            pub.require(who, why, bool(reopened), f"撤销已发布后重新打开的期间 {period} 的数据")
+            last = self.query("last_change", con=cur, scheme=scheme, period=period)
+            if last.empty:
+                raise RefusedError(f"{period} 没有可以撤销的导入或修改 (nothing to undo)")
+            batch = last.iloc[0]
+            batch_id = int(batch["batch_id"])
             params = {"scheme": scheme, "period": period, "batch_id": batch_id}
             before = cur.execute(sql("batch_period_observations"), params).df()
             after = cur.execute(sql("replaced_period_observations"), {"batch_id": batch_id, "period": period}).df()
@@ -315,6 +359,7 @@ class Store:
                         detail={**info, "period": period, **row_changes(before, after)}, why=why)
         return info
 
+    @_serialised
     def rescore(self, scheme: str, periods: list[str]) -> None:
         """Rescore ``periods`` from their stored facts (each period committed on its own: see
         :func:`queries.bulk.rescore_periods`); raises :class:`InputError` listing every period's problems."""
@@ -326,11 +371,7 @@ class Store:
         cur.register("wanted_periods", pd.DataFrame({"period": list(periods)}))
         obs = bulk.fetch_frame(cur, "period_observations", scheme=rubric.id)
         decided = cur.execute(sql("decisions_of_periods"), {"scheme": rubric.id}).df()
-        clean, problems = bulk.check_stored(obs, rubric)
-        if errors_only(problems):
-            raise InputError(problems)
-        decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
-        return score_valid(clean, rubric, decisions)
+        return bulk.score_stored(obs, decided, rubric)
 
     def _rescore(self, cur, rubric: Rubric, periods: list[str]) -> None:
         cur.register("wanted_periods", pd.DataFrame({"period": list(periods)}))
@@ -339,21 +380,25 @@ class Store:
         self.run("delete_results", cur, scheme=rubric.id)
         bulk.rescore_periods(self, rubric, has_facts, cur)  # one period at a time, writes overlapped
 
-    def bulk_load(self, rubric: Rubric, path: str | Path, who: str, source: str = "", score: bool = True) -> dict:
+    @_serialised
+    def bulk_load(self, rubric: Rubric, path: str | Path, who: str, source: str = "", score: bool = True,
+                  rubric_ref: str | Path | None = None) -> dict:
         """Load a large Parquet/CSV file into new periods as one batch (see :mod:`queries.bulk`)."""
-        return bulk.bulk_load(self, rubric, path, who, source, score)
+        return bulk.bulk_load(self, rubric, path, who, source, score, rubric_ref)
 
+    @_serialised
     def rescore_group(self, scheme: str, period: str, grp: str, rubric: Rubric | None = None) -> Scored:
         """Rescore one group of one period only (see :mod:`queries.bulk`)."""
         return bulk.rescore_group(self, scheme, period, grp, rubric)
 
+    @_serialised
     def record_decision(self, scheme: str, period: str, grp: str, entity: str, who: str, why: str) -> None:
         """The office decides a pending (待定) award; audited, then the period is rescored."""
         if not who.strip() or not why.strip():
             raise ValueError("决定必须填写决定人和理由 (who and why are required)")
-        pub.refuse_if_locked(self, scheme, [period], "更改红旗决定")
         rubric = self.rubric(scheme)
         with self.transaction() as cur:
+            pub.refuse_if_locked(self, scheme, [period], "更改红旗决定", cur)
             self.run("save_decision", cur, scheme=scheme, period=period, grp=grp, entity=entity, who=who, why=why)
             write_audit(self, cur, who=who, action="award_decision", scheme=scheme,
                         scope=pd.DataFrame({"period": [period], "entity": [entity]}),
@@ -361,9 +406,11 @@ class Store:
             self._rescore(cur, rubric, [period])
 
     # -- the publish lock (see queries.publication) ----------------------------------------------------
+    @_serialised
     def publish(self, scheme: str, period: str, who: str, why: str = "") -> pd.DataFrame:
         return pub.publish(self, scheme, period, who, why)
 
+    @_serialised
     def reopen(self, scheme: str, period: str, who: str, why: str) -> None:
         pub.reopen(self, scheme, period, who, why)
 
@@ -377,13 +424,14 @@ class Store:
         return pub.publication_diff(self, scheme, period, rubric)
 
     # -- read models with the rubric's components as columns --------------------------------------------
-    def league(self, scheme: str, period: str) -> pd.DataFrame:
-        """The league table of a period, with each component (e.g. daily, showcase) as a column."""
-        periods = sort_periods(self.rubric(scheme), list(self.query("periods", scheme=scheme)["period"]))
+    def league(self, scheme: str, period: str, con=None) -> pd.DataFrame:
+        """The league table of a period, with each component (e.g. daily, showcase) as a column
+        (``con``: read inside that cursor's transaction)."""
+        periods = sort_periods(self.rubric(scheme), list(self.query("periods", con=con, scheme=scheme)["period"]))
         earlier = periods[: periods.index(period)] if period in periods else []
         prev = earlier[-1] if earlier else ""
-        league = self.query("league", scheme=scheme, period=period, prev_period=prev)
-        comps = self.query("components", scheme=scheme, period=period)
+        league = self.query("league", con=con, scheme=scheme, period=period, prev_period=prev)
+        comps = self.query("components", con=con, scheme=scheme, period=period)
         if len(comps):
             wide = comps.pivot(index="entity", columns="component", values="value").reset_index()
             order = [c.id for c in self.rubric(scheme).components if c.id in wide.columns]

@@ -87,11 +87,6 @@ def pivot(long: pd.DataFrame, higher_is_better: bool = True) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def rank_long(store: Store, scheme: str, grp: str) -> pd.DataFrame:
-    """Every unit's rank (by final) in every period of a group, for the bump chart."""
-    return metric_long(store, scheme, "rank", grp)
-
-
 def category_means(store: Store, scheme: str, grp: str, units: list[str] | None = None,
                    periods: list[str] | None = None) -> pd.DataFrame:
     """Per period and scored category: the units' mean points, the category max and the mean share (得分率 %).

@@ -46,20 +46,6 @@ def period_pattern(rubric: Rubric) -> tuple[re.Pattern, str]:
     return re.compile(f"{pattern.pattern.rstrip('$')}({alternatives})?$"), f"{example} 或 {example}{suffixes[0]}"
 
 
-def spec_table(rubric: Rubric) -> pd.DataFrame:
-    """One row per (indicator, item) the rubric knows, with the item's spec."""
-    rows = []
-    for ind in rubric.indicators:
-        for pos, spec in enumerate(ind.rule.items(ind)):
-            rows.append({"indicator": ind.code, "item": spec.name, "spec_pos": pos, "ind_kind": ind.kind})
-    return pd.DataFrame(rows)
-
-
-def _spec(rubric: Rubric, code: str, item: str) -> ItemSpec:
-    ind = rubric.indicator(code)
-    return next(s for s in ind.rule.items(ind) if s.name == item)
-
-
 def _who(row) -> str:
     return f"{row.period} {row.entity} 指标 {row.indicator}"
 

@@ -12,13 +12,6 @@ SELECT period, entity, rank, final FROM results
 WHERE scheme = $scheme AND grp = $grp
 ORDER BY period, entity;
 
--- name: period_detail
--- Returns every unit's per-indicator points, max, lost, reason and place in one period and group.
-SELECT entity, indicator, category, kind, points, max, lost, reason, place
-FROM results_indicator
-WHERE scheme = $scheme AND period = $period AND grp = $grp
-ORDER BY entity, indicator;
-
 -- name: trend_components
 -- Returns every unit's component scores (e.g. daily, showcase) in every period of a scheme, long format.
 SELECT c.period, r.grp, c.entity, c.component, c.value

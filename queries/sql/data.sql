@@ -2,8 +2,8 @@
 -- scope, the publish lock, and the read models of the 数据管理 and 审计日志 pages.
 
 -- name: next_audit_id
--- Returns the next free audit id.
-SELECT coalesce(max(audit_id), 0) + 1 AS id FROM audit;
+-- Returns the next free audit id (from the sequence `audit_ids`: two writers never get the same id).
+SELECT nextval('audit_ids') AS id;
 
 -- name: insert_audit_scope
 -- Records which (period, entity) pairs an audit row touches, from the registered view `scope_units`.

@@ -72,18 +72,6 @@ SELECT period, entity, indicator, item, value, ref, note, grp AS "group"
 FROM observations WHERE scheme = $scheme AND period = $period
 ORDER BY entity, indicator, item;
 
--- name: flag_history
--- Returns the red flag holder (or pending units) of every period of a scheme, oldest first.
-SELECT period, grp, entity, flag, final FROM results
-WHERE scheme = $scheme AND flag <> '' ORDER BY period, grp, entity;
-
--- name: annual
--- Returns per unit and year: mean of the quarterly finals scored that year, number of 好 grades and flags.
-SELECT substr(period, 1, 4) AS year, grp, entity, avg(final) AS mean_final, count(*) AS n_periods,
-       count(*) FILTER (WHERE grade <> '') AS n_graded, count(*) FILTER (WHERE flag = $mark) AS n_flags
-FROM results WHERE scheme = $scheme
-GROUP BY year, grp, entity ORDER BY year, grp, mean_final DESC;
-
 -- name: decisions
 -- Returns the office's recorded award decisions of a scheme (who decided a pending flag, and why).
 SELECT period, grp, entity, who, why, ts FROM award_decisions WHERE scheme = $scheme ORDER BY period;

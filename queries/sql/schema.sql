@@ -50,3 +50,43 @@ ALTER TABLE publications ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_at TIMESTAMP;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
+
+-- name: id_sequences
+-- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
+-- the value the sequence gives next (NULL when the sequence does not exist yet: a store made before them).
+SELECT t.seq, t.max_id, s.next_id FROM (
+    SELECT 'batch_ids' AS seq, (SELECT coalesce(max(batch_id), 0) FROM batches) AS max_id
+    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)) t
+LEFT JOIN (SELECT sequence_name, coalesce(last_value + 1, start_value) AS next_id FROM duckdb_sequences()
+           WHERE database_name = current_database() AND schema_name = 'main') s ON s.sequence_name = t.seq
+ORDER BY t.seq;
+
+-- name: start_id_sequence
+-- Creates (or restarts) the id sequence {name} so that it gives {start} next. A template filled in by
+-- Store._migrate_ids with a fixed name and an integer (DuckDB's CREATE SEQUENCE takes no parameters).
+CREATE OR REPLACE SEQUENCE {name} START WITH {start};
+
+-- name: has_audit_id_index
+-- Returns the number of unique indexes named audit_id_unique (0 in a store made before audit ids were unique).
+SELECT count(*) AS n FROM duckdb_indexes()
+WHERE database_name = current_database() AND table_name = 'audit' AND index_name = 'audit_id_unique';
+
+-- name: renumber_duplicate_audit_ids
+-- Gives every audit row that repeats an earlier row's audit id (a store written by two sessions at once
+-- before ids were unique) a fresh id after the highest one; its scope rows are copied to the new id (they
+-- cannot be told apart). Run before create_audit_id_index, in a transaction of its own.
+CREATE TEMP TABLE audit_renumber AS
+SELECT d.rid, d.audit_id AS old_id,
+       (SELECT max(audit_id) FROM audit) + row_number() OVER (ORDER BY d.ts, d.rid) AS new_id
+FROM (SELECT rowid AS rid, audit_id, ts, row_number() OVER (PARTITION BY audit_id ORDER BY ts, rowid) AS k
+      FROM audit) d
+WHERE d.k > 1;
+INSERT INTO audit_scope SELECT DISTINCT r.new_id, s.period, s.entity
+FROM audit_renumber r JOIN audit_scope s ON s.audit_id = r.old_id;
+UPDATE audit SET audit_id = r.new_id FROM audit_renumber r WHERE audit.rowid = r.rid;
+DROP TABLE audit_renumber;
+
+-- name: create_audit_id_index
+-- Makes audit ids unique (two writers can never record the same id).
+CREATE UNIQUE INDEX IF NOT EXISTS audit_id_unique ON audit (audit_id);
+

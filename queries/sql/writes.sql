@@ -20,11 +20,11 @@ INSERT INTO batches (batch_id, scheme, source, who, ts, n_rows, is_demo, undone,
 VALUES ($batch_id, $scheme, $source, $who, now()::TIMESTAMP, $n_rows, $is_demo, FALSE, $kind, $why);
 
 -- name: next_batch_id
--- Returns the next free batch id.
-SELECT coalesce(max(batch_id), 0) + 1 AS id FROM batches;
+-- Returns the next free batch id (from the sequence `batch_ids`: two writers never get the same id).
+SELECT nextval('batch_ids') AS id;
 
 -- name: insert_audit
--- Appends one audit row (when, who, what, why) under the id from `next_audit_id`.
+-- Appends one audit row (when, who, what, why) under the id from `next_audit_id` (unique: index audit_id_unique).
 INSERT INTO audit VALUES ($audit_id, now()::TIMESTAMP, $who, $action, $scheme, $period, $entity, $detail, $why);
 
 -- name: period_observations

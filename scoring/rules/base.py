@@ -138,18 +138,6 @@ def item_value(rows: pd.DataFrame, units: pd.DataFrame, item: str, default: floa
     return out
 
 
-def item_sum(rows: pd.DataFrame, units: pd.DataFrame, values: pd.Series) -> np.ndarray:
-    """Sum ``values`` (aligned with ``rows``) per unit; 0 where a unit has no rows."""
-    if len(rows) == 0:
-        return np.zeros(len(units))
-    pos = unit_positions(rows, units)
-    v = pd.Series(np.asarray(values, dtype="float64"))[pos >= 0]
-    summed = v.groupby(pos[pos >= 0]).sum()  # pandas' compensated sum, as a groupby on the keys gives
-    out = np.zeros(len(units))
-    out[summed.index.to_numpy()] = summed.to_numpy()
-    return out
-
-
 def join_reasons(parts: list[pd.Series | np.ndarray], sep: str = "；") -> np.ndarray:
     """Join per-unit reason fragments, skipping empty ones (element-wise over units, no row loop)."""
     out: np.ndarray | None = None

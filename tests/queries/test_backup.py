@@ -32,7 +32,7 @@ def full_store(db, zichuan) -> str:
     return db
 
 
-def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path):
+def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path, zichuan):
     with Store(full_store) as store:
         manifest = backup(store, tmp_path / "bk")
     assert sorted(p.name for p in (tmp_path / "bk").iterdir()) == sorted(
@@ -48,6 +48,9 @@ def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path):
     with Store(restored) as store:  # the copy works: still locked, still undoable
         assert store.publication(SCHEME, "2022Q2")["locked"] is True
         assert store.undo_last(SCHEME, "2022Q3", who="张三")["batch_id"] == 1
+        # the id sequences go on after the restored ids (batches 1-3; audit rows 1-6, then the undo above)
+        assert store.import_observations(zichuan, quarter("2023Q1"), who="张三", source="later.csv") == 4
+        assert store.query("audit_rows", scheme=SCHEME, period="", entity="", limit=1)["audit_id"].tolist() == [8]
 
 
 def test_restoring_over_a_store_keeps_the_old_file(full_store, tmp_path, zichuan):

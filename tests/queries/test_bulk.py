@@ -1,13 +1,17 @@
 """The store's bulk paths: loading a large file into new periods, per-period rescoring, one group's rescore."""
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
+import yaml
 
 from queries.publication import RefusedError
 from scoring.engine import score
 from scoring.problems import InputError
-from tests.conftest import frame, unit
+from scoring.rubric import parse_rubric
+from tests.conftest import frame, unit, zichuan_data
 
 # two districts of two towns in two quarters; every town loses points only where its changes say
 ROWS = [
@@ -102,3 +106,21 @@ def test_rescore_commits_each_period_and_reports_every_periods_problems(store, z
     with pytest.raises(InputError) as err:
         store.rescore("zichuan-2022", ["2022Q1", "2022Q2"])
     assert [p.where for p in err.value.problems] == ["已存数据 2022Q1 乙镇", "已存数据 2022Q2 乙镇"]
+
+
+def test_bulk_load_with_a_higher_rubric_version_rescores_the_stored_periods(store, zichuan, tmp_path):
+    q1 = [r for r in ROWS if r["period"] == "2022Q1"]
+    store.import_observations(zichuan, frame(q1), who="测试", source="q1.csv")
+    data = copy.deepcopy(zichuan_data())
+    data.update(version=2, final={"daily": 0.5, "showcase": 0.5})
+    ref = tmp_path / "zichuan-v2.yaml"
+    ref.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    newer = parse_rubric(data, str(ref))
+    q2 = write(tmp_path, [r for r in ROWS if r["period"] == "2022Q2"])
+    store.bulk_load(newer, q2, who="测试", rubric_ref=ref)
+    expected = score(frame(ROWS), newer).league
+    for period in ("2022Q1", "2022Q2"):
+        mine = expected[expected["period"] == period]
+        assert league(store, period) == {e: (g, float(f), int(r)) for e, g, f, r in
+                                         zip(mine["entity"], mine["group"], mine["final"], mine["rank"])}
+    assert store.rubric("zichuan-2022").version == 2
