@@ -196,3 +196,12 @@ def test_the_console_script_on_a_held_store_prints_no_trace(held):
     res = subprocess.run([flagboard_script(), "import", "--db", db, "--rubric", "zichuan-2022", str(xlsx)],
                          capture_output=True, text=True, timeout=120)
     assert (res.returncode, res.stderr) == (2, f"错误 error: 数据库文件 {db} {BUSY}\n")
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "x"])
+def test_audit_limit_must_be_a_positive_whole_number(capsys, tmp_path, limit):
+    with pytest.raises(SystemExit) as exc:
+        flagboard(["audit", "--db", str(tmp_path / "s.duckdb"), "--limit", limit])
+    assert exc.value.code == 2
+    assert f"argument --limit: 应为正整数 (a whole number ≥ 1): '{limit}'" in capsys.readouterr().err
+    assert not (tmp_path / "s.duckdb").exists()

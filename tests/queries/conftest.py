@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from queries.store import Store
+from tests.demo_stores import small_store
 
 
 @pytest.fixture
@@ -16,3 +17,11 @@ def store(db):
     s = Store(db)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory):
+    """The small constructed store (tests/demo_stores.py), read-only, shared by the read-model tests."""
+    path = small_store(tmp_path_factory.mktemp("small") / "small.duckdb")
+    with Store(path, read_only=True) as store:
+        yield store

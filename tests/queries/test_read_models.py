@@ -6,17 +6,8 @@ import pytest
 
 from queries.read_models import (Headline, group_league, groups, league_view, periods, rank_change_text,
                                  rank_trails, unit_history, unit_view, units_of)
-from queries.store import Store
-from tests.demo_stores import small_store
 
 Z = "zichuan-2022"
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = small_store(tmp_path_factory.mktemp("small") / "small.duckdb")
-    with Store(path, read_only=True) as store:
-        yield store
 
 
 @pytest.mark.parametrize("prev, rank, prev_known, text", [

@@ -2,20 +2,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from queries.selection_models import annual_view, flag_history, notice_facts, selection_view, streaks
 from queries.store import Store
 from tests.demo_stores import small_store
 
 Z = "zichuan-2022"
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = small_store(tmp_path_factory.mktemp("small") / "small.duckdb")
-    with Store(path, read_only=True) as store:
-        yield store
 
 
 def test_pending_tie_and_the_tie_at_the_cutoff_in_words(small):

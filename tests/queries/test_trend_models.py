@@ -4,19 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from queries.store import Store
 from queries.trend_models import category_means, lower_is_better, metric_long, metric_options, pivot, select
 from scoring.rubric import load_rubric
-from tests.demo_stores import small_store
 
 Z = "zichuan-2022"
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = small_store(tmp_path_factory.mktemp("small") / "small.duckdb")
-    with Store(path, read_only=True) as store:
-        yield store
 
 
 def test_metric_options_come_from_the_rubric():
