@@ -43,6 +43,20 @@ def _who(p) -> None:
     p.add_argument("--who", default=None, help="who does it (recorded in the audit trail; default: your login)")
 
 
+def _period_verb(sub, name: str, help_text: str, func, why_help: str, why_required: bool = False) -> None:
+    """A verb acting on one period of a store: --db, --rubric, --period, --who and --why."""
+    p = sub.add_parser(name, help=help_text)
+    _db(p)
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    _who(p)
+    if why_required:
+        p.add_argument("--why", required=True, help=why_help)
+    else:
+        p.add_argument("--why", default="", help=why_help)
+    p.set_defaults(func=func)
+
+
 def add_parsers(sub) -> None:
     p = sub.add_parser("template", help="write an XLSX template for one period (pre-filled rows, dropdowns, 说明)")
     p.add_argument("--rubric", required=True)
@@ -53,29 +67,12 @@ def add_parsers(sub) -> None:
     units.add_argument("--entities", help="a unit list: CSV with an entity column (and group), or one name a line")
     p.set_defaults(func=run_template)
 
-    p = sub.add_parser("publish", help="publish a period: keep its league table as published and lock it")
-    _db(p)
-    p.add_argument("--rubric", required=True)
-    p.add_argument("--period", required=True)
-    _who(p)
-    p.add_argument("--why", default="", help="optional note")
-    p.set_defaults(func=run_publish)
-
-    p = sub.add_parser("reopen", help="unlock a published period (the published table is kept); reason required")
-    _db(p)
-    p.add_argument("--rubric", required=True)
-    p.add_argument("--period", required=True)
-    _who(p)
-    p.add_argument("--why", required=True, help="why the published period must change")
-    p.set_defaults(func=run_reopen)
-
-    p = sub.add_parser("undo", help="undo the latest import or edit of a period (restores the facts before it)")
-    _db(p)
-    p.add_argument("--rubric", required=True)
-    p.add_argument("--period", required=True)
-    _who(p)
-    p.add_argument("--why", default="", help="reason (required if the period was published and reopened)")
-    p.set_defaults(func=run_undo)
+    _period_verb(sub, "publish", "publish a period: keep its league table as published and lock it",
+                 run_publish, why_help="optional note")
+    _period_verb(sub, "reopen", "unlock a published period (the published table is kept); reason required",
+                 run_reopen, why_help="why the published period must change", why_required=True)
+    _period_verb(sub, "undo", "undo the latest import or edit of a period (restores the facts before it)",
+                 run_undo, why_help="reason (required if the period was published and reopened)")
 
     p = sub.add_parser("audit", help="print the audit trail (who changed what, when and why)")
     _db(p)
