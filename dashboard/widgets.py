@@ -28,6 +28,15 @@ def empty_store_help() -> None:
     )
 
 
+def pick_unit(units: list[str], key: str) -> str:
+    """The sidebar's unit picker; the choice is remembered across pages (town ↔ phases)."""
+    remembered = st.session_state.get("unit")
+    entity = st.sidebar.selectbox("单位 unit", units, index=units.index(remembered) if remembered in units else 0,
+                                  key=key)
+    st.session_state["unit"] = entity
+    return entity
+
+
 def require_data() -> Picked:
     """The sidebar's choice; on an empty store show how to import data and stop the page."""
     picked = st.session_state.get("picked_full")

@@ -151,12 +151,19 @@ def edit_tab() -> None:
         done(f"已保存 {entity} 在 {period} 的修改（批次 #{batch}）。" if batch else "没有改动，无需保存。")
 
 
-def undo_tab() -> None:
+def pick_fact_period(key: str) -> str | None:
+    """A period that has facts (latest by default), or None with a note when the store has none."""
     periods = read(fact_periods, scheme)
     if not periods:
         st.info("库中还没有数据。")
+        return None
+    return st.selectbox("期间", periods, index=default_index(periods), key=key)
+
+
+def undo_tab() -> None:
+    period = pick_fact_period("undo_period")
+    if period is None:
         return
-    period = st.selectbox("期间", periods, index=default_index(periods), key="undo_period")
     change = read(last_change, scheme, period)
     if change is None:
         st.info(f"{period} 没有可以撤销的导入或修改。")
@@ -173,11 +180,9 @@ def undo_tab() -> None:
 
 
 def publish_tab() -> None:
-    periods = read(fact_periods, scheme)
-    if not periods:
-        st.info("库中还没有数据。")
+    period = pick_fact_period("pub_period")
+    if period is None:
         return
-    period = st.selectbox("期间", periods, index=default_index(periods), key="pub_period")
     state = read(publication_state, scheme, period)
     if state is None:
         st.markdown(f"{period} 尚未发布。发布后保存当时的榜单并锁定本期：导入、修改、撤销和红旗决定都会被拒绝，直到重新打开。")

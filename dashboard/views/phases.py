@@ -20,10 +20,7 @@ units = read(phase_units, picked.scheme, picked.period)
 if not units:
     st.info("本年度还没有统一考核结果 (no results of the unified assessment this year)。")
     st.stop()
-remembered = st.session_state.get("unit")
-entity = st.sidebar.selectbox("单位 unit", units, index=units.index(remembered) if remembered in units else 0,
-                              key="phases_unit")
-st.session_state["unit"] = entity
+entity = widgets.pick_unit(units, key="phases_unit")
 view = read(phases_view, picked.scheme, picked.period, entity)
 st.subheader(entity)
 st.dataframe(view.finals, hide_index=True, key="phases_finals",

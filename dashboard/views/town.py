@@ -11,10 +11,7 @@ if not units:
     widgets.header("镇街详情", picked)
     st.info("本期没有评分结果 (no results in this period)。")
     st.stop()
-remembered = st.session_state.get("unit")
-entity = st.sidebar.selectbox("单位 unit", units, index=units.index(remembered) if remembered in units else 0,
-                              key="town_unit")
-st.session_state["unit"] = entity
+entity = widgets.pick_unit(units, key="town_unit")
 u = read(unit_view, picked.scheme, picked.period, entity, picked.grp)
 d = u.decimals
 widgets.header("镇街详情", picked, entity)
