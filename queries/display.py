@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.exact import round_half_up
 from scoring.phases import sort_periods
 from scoring.rubric import Grade, Rubric
 
@@ -18,10 +19,8 @@ BOARD_TITLES = {"quarter": "季度榜单", "month": "月度榜单", "year": "年
 
 
 def round_to(values, decimals: int = 2) -> np.ndarray:
-    """Round half-up (away from zero) to ``decimals``, like :func:`scoring.exact.fmt`, as floats."""
-    arr = np.asarray(values, dtype="float64")
-    scale = 10.0**decimals
-    return np.sign(arr) * np.floor(np.abs(arr) * scale + 0.5 + 1e-9) / scale + 0.0
+    """Display rounding: :func:`scoring.exact.round_half_up` as a float array."""
+    return np.asarray(round_half_up(values, decimals), dtype="float64")
 
 
 def rounded(value, decimals: int = 2) -> float | None:

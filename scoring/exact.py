@@ -18,23 +18,27 @@ _SCALE = 10**DECIMALS
 _TOL = 1e-7
 
 
-def round4(values):
-    """Round half-up (away from zero for negatives) to 4 decimals; works on scalars, arrays, Series."""
+def round_half_up(values, decimals: int = DECIMALS):
+    """Round half-up (away from zero for negatives) to ``decimals``; scalars, arrays or Series.
+
+    The tolerance is the same absolute amount (1e-11) at every precision, so a value equal on paper rounds
+    the same way whether it is compared (4 decimals) or displayed (2, or a rubric's ``display_decimals``).
+    """
     if isinstance(values, pd.Series):
-        return pd.Series(round4(values.to_numpy(dtype="float64")), index=values.index, name=values.name)
+        return pd.Series(round_half_up(values.to_numpy(dtype="float64"), decimals), index=values.index,
+                         name=values.name)
+    scale = 10.0**decimals
     arr = np.asarray(values, dtype="float64")
-    out = np.sign(arr) * np.floor(np.abs(arr) * _SCALE + 0.5 + _TOL) / _SCALE
+    out = np.sign(arr) * np.floor(np.abs(arr) * scale + 0.5 + _TOL * scale / _SCALE) / scale
     out = out + 0.0  # turn -0.0 into 0.0
     if out.ndim == 0:
         return float(out)
     return out
 
 
-def fmt(value: float, decimals: int = 2) -> str:
-    """Format a score for people: half-up rounding to ``decimals`` (2 for display, 4 for files)."""
-    scale = 10**decimals
-    v = np.sign(value) * np.floor(abs(value) * scale + 0.5 + _TOL * scale / _SCALE) / scale
-    return f"{v + 0.0:.{decimals}f}"
+def round4(values):
+    """Round half-up to 4 decimals: the precision every comparison and rank uses."""
+    return round_half_up(values, DECIMALS)
 
 
 def fmt_points(value: float) -> str:
