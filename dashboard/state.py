@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from queries.display import BOARD_TITLES
-from queries.read_models import groups, periods
+from queries.read_models import groups, periods, schemes
 from queries.store import Store, StoreBusyError
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
@@ -40,7 +40,7 @@ def store() -> Store:
 
 
 def data_version() -> int:
-    """A number that changes whenever the store is written (cheap: one small query per script run)."""
+    """A number that changes whenever the store is written (one small query of table counts per read)."""
     return int(store().query("data_version")["version"].iloc[0])
 
 
@@ -99,19 +99,18 @@ def pick_scheme_and_period() -> tuple[str | None, str | None]:
     Also stores the full choice (with the group picker, shown when a period has several groups) as
     ``st.session_state["picked_full"]`` (a :class:`Picked`) for the pages.
     """
-    s = store()
-    schemes = s.query("schemes")
+    known = read(schemes)
     st.session_state["picked_full"] = None
-    if schemes.empty:
+    if known.empty:
         return None, None
-    scheme = st.sidebar.selectbox("评估方案 scheme", list(schemes["scheme"]), key="scheme")
+    scheme = st.sidebar.selectbox("评估方案 scheme", list(known["scheme"]), key="scheme")
     ordered = read(periods, scheme)
     period = st.sidebar.selectbox("期间 period", ordered, index=len(ordered) - 1, key=f"period_{scheme}")
     grps = read(groups, scheme, period)
     grp = grps[0] if grps else ""
     if len(grps) > 1:
         grp = st.sidebar.selectbox("组别 group", grps, key=f"grp_{scheme}", format_func=group_label)
-    is_demo = bool(schemes.loc[schemes["scheme"] == scheme, "is_demo"].iloc[0])
+    is_demo = bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0])
     if is_demo:
         st.sidebar.warning("演示数据：以下内容为系统生成的演示数据，并非真实评估结果。")
     st.session_state["picked_full"] = Picked(scheme, period, grp, tuple(grps), is_demo)

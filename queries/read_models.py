@@ -20,6 +20,11 @@ TREND_PERIODS = 8  # how many periods the in-row rank sparkline shows
 TRAIL = "名次走势"
 
 
+def schemes(store: Store) -> pd.DataFrame:
+    """The schemes with results (scheme, n_periods, is_demo), for the sidebar."""
+    return store.query("schemes")
+
+
 def periods(store: Store, scheme: str) -> list[str]:
     """The periods of a scheme with results, in time order."""
     return ordered(store.rubric(scheme), store.query("periods", scheme=scheme)["period"])
