@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from cli.common import CliError, detail_columns, get_rubric, league_columns, report, write_csvs_atomic
-from queries.importing import in_file_order, read_path
+from scoring.intake import in_file_order, read_path
 from scoring.engine import score
 from scoring.problems import InputError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cli.common import DEFAULT_DB, CliError, get_rubric, league_columns, report, write_csv_atomic
-from queries.importing import read_path
+from scoring.intake import read_path
 from queries.store import RefusedError, Store, StoreBusyError
 from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
 from scoring.phases import demo_phase_rows

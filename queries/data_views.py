@@ -12,7 +12,7 @@ import pandas as pd
 from queries import publication as pub
 from queries.audit import KIND_LABELS, audit_log
 from queries.display import ordered
-from queries.importing import in_file_order
+from scoring.intake import in_file_order
 from queries.store import ImportPlan, Store
 from queries.template import build_template, default_units
 from scoring.problems import Problem

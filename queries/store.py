@@ -38,7 +38,7 @@ from queries import publication as pub
 from queries.audit import write_audit
 from queries.bulk import STORED
 from queries.changes import pair_status, row_changes
-from queries.importing import in_file_order
+from scoring.intake import in_file_order
 from queries.publication import RefusedError, WriteConflictError
 from queries.sql import sql
 from scoring.engine import Scored

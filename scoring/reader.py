@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pandas as pd
 
@@ -134,18 +133,3 @@ def read_xlsx_bytes(raw: bytes, source: str = "XLSX") -> pd.DataFrame:
     frame = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=str)
     lines = [f"{name}!{i + 2}" for i in range(len(frame))]
     return _normalise(frame, lines, name)
-
-
-def read_observations(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or XLSX observation file. Raises :class:`InputError` on unreadable files."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError([Problem(str(path), "文件不存在 (file not found)")])
-    raw = path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_bytes(raw, path.name)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return read_xlsx_bytes(raw, path.name)
-    raise InputError([Problem(str(path), f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx "
-                                         "(unsupported file type)")])

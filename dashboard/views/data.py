@@ -11,7 +11,7 @@ from dashboard.state import clear_caches, read, rubric, store
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_summary, problems_table,
                                 publication_differences, publication_state, scheme_choices, template_file,
                                 template_units, unit_facts)
-from queries.importing import MAX_BYTES, read_upload
+from scoring.intake import MAX_BYTES, read_upload
 from queries.publication import RefusedError
 from scoring.problems import InputError
 from scoring.rubric import preset_ids

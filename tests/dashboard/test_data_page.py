@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.importing import read_upload
+from scoring.intake import read_upload
 from queries.store import Store
 from tests.conftest import csv_bytes, fact, unit
 

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from queries.importing import read_upload
+from scoring.intake import read_upload
 from queries.template import build_template, default_units, read_units, template_rows
 from scoring.demo import demo_observations
 from scoring.rubric import load_rubric, preset_ids

@@ -7,7 +7,7 @@ import pytest
 
 from scoring.engine import score
 from scoring.problems import Problem
-from scoring.reader import read_observations
+from scoring.intake import read_path
 from tests.conftest import FIXTURES
 
 EXAMPLE = FIXTURES / "zichuan-2022Q2"
@@ -15,7 +15,7 @@ EXAMPLE = FIXTURES / "zichuan-2022Q2"
 
 @pytest.fixture(scope="module")
 def result(zichuan):
-    return score(read_observations(EXAMPLE / "observations.csv"), zichuan)
+    return score(read_path(EXAMPLE / "observations.csv").obs, zichuan)
 
 
 @pytest.fixture(scope="module")

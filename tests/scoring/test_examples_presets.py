@@ -16,7 +16,7 @@ import pytest
 from cli.main import main as flagboard
 from scoring.engine import score
 from scoring.payout import contract_years, lost_point_costs, payout_table, year1_shortfall
-from scoring.reader import read_observations
+from scoring.intake import read_path
 from scoring.rubric import load_rubric
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
@@ -26,7 +26,7 @@ PRESETS = ["liaoning-2024-center", "liaoning-2024-subcenter", "liaoning-2024-tow
 
 def scored(rubric_id: str):
     rubric = load_rubric(rubric_id)
-    return rubric, score(read_observations(EXAMPLES / rubric_id / "observations.csv"), rubric)
+    return rubric, score(read_path(EXAMPLES / rubric_id / "observations.csv").obs, rubric)
 
 
 def finals(result, period: str | None = None) -> dict:

@@ -15,7 +15,7 @@ import pytest
 from scoring.engine import score
 from scoring.phases import compare_self_check, demo_phase_rows, phase_period, rectification, \
     rectification_summary, sort_periods, split_period
-from scoring.reader import read_observations
+from scoring.intake import read_path
 from scoring.rubric import load_rubric
 from scoring.validate import validate
 
@@ -30,7 +30,7 @@ def center():
 
 @pytest.fixture(scope="module")
 def example(center):
-    obs = read_observations(EXAMPLE)
+    obs = read_path(EXAMPLE).obs
     return obs, score(obs, center)
 
 

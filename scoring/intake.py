@@ -1,4 +1,6 @@
-"""File-level safety before any row is read: size, real type, macros, formulas, CSV shape.
+"""Reading an observation file safely — the one way in for the CLI, the data page and imports.
+
+File-level safety before any row is read: size, real type, macros, formulas, CSV shape.
 
 A clerk's file is refused, with a message saying what to do, when it is larger than :data:`MAX_BYTES`, when
 its content is not what its name says (content sniffing, not only the extension), when it is a

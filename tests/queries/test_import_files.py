@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from queries.importing import MAX_BYTES, read_path, read_upload
+from scoring.intake import MAX_BYTES, read_path, read_upload
 from scoring.problems import InputError, Problem
 from tests.conftest import HEADER, csv_bytes, fact, unit
 from tests.queries.helpers import snapshot, xlsx_bytes
