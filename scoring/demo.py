@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from scoring.rubric import Rubric
-from scoring.rules.base import ItemSpec
 
 QUARTERS = [f"{y}Q{q}" for y in (2022, 2023) for q in (1, 2, 3, 4)]
 DEMO_NOTE = "演示数据"
@@ -20,67 +19,6 @@ DEMO_NOTE = "演示数据"
 
 def _short(v) -> str:
     return f"{float(v):.4f}".rstrip("0").rstrip(".")
-
-
-def _value(rng, spec: ItemSpec, rule_type: str, q: float, rate: float = 1.0) -> str | None:
-    """One demo value for an item, better on average for a unit of higher quality ``q``.
-
-    ``rate`` scales how often a finding (a deduction flag or count) is drawn: long checklists need fewer.
-    """
-    if spec.kind == "label":
-        labels = list(spec.labels)
-        if rate < 1 and rng.random() >= rate:
-            return labels[0]  # the best tier, unless a finding is drawn
-        weights = np.linspace(1.0 + max(q, 0), 1.0, len(labels))
-        return str(rng.choice(labels, p=weights / weights.sum()))
-    if spec.kind == "flag":
-        p = 0.85 if rule_type == "award" else rate * 0.3 / (1 + np.exp(q))
-        return "1" if rng.random() < p else "0"
-    if spec.kind == "count":
-        if rule_type == "award":
-            return str(int(rng.integers(0, 9)))
-        return str(int(rng.poisson(rate * max(0.2, 1.8 - 0.7 * q))))
-    if spec.kind == "judged":
-        if rng.random() < 0.3 + 0.1 * q:
-            return "0"
-        return _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 0.5)))
-    if spec.kind == "number":
-        lo, hi = spec.lo or 0.0, spec.hi if spec.hi is not None else 100.0
-        centre = lo + (hi - lo) * min(0.97, 0.86 + 0.04 * q)
-        v = np.clip(rng.normal(centre, (hi - lo) * 0.04), lo, hi)
-        return _short(np.round(v * 2) / 2)
-    if spec.kind == "measure":
-        return _short(np.round(rng.normal(50 + 12 * q, 10)))  # coarse: ties happen, as in real counts
-    return None
-
-
-def _events(rng, ind, specs: list[ItemSpec], q: float, period: str, entity: str, rate: float = 1.0) -> list[dict]:
-    rows = []
-    rule = ind.rule
-    bonus = ind.kind == "bonus"
-    n = rng.poisson(rate * max(0.2, (0.9 + 0.3 * q) if bonus else (0.7 - 0.3 * q)))
-    posts_item = getattr(getattr(rule, "posts", None), "item", None)
-    for k in range(int(n)):
-        spec = specs[int(rng.integers(0, len(specs)))]
-        ref = ""
-        if spec.name == posts_item:
-            value = str(int(rng.choice([300, 800, 1200, 2500, 6000, 9999, 15000])))
-            ref = f"稿-{entity}-{period}-{k}"
-        elif spec.kind == "number":
-            if spec.hi - spec.lo >= 1:
-                value = _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 1.0)))
-            else:  # tiny schemes (Rudong's 额外加分 0–0.05): fifths of the range, each event its own ref
-                value = _short(rng.choice(np.linspace(spec.lo, spec.hi, 6)[1:]))
-                ref = f"事项-{entity}-{period}-{k}"
-        else:
-            value = "1"
-        rows.append({"indicator": ind.code, "item": spec.name, "value": value, "ref": ref})
-    levels = list(getattr(rule, "levels", {}))
-    if bonus and getattr(rule, "merge_by_ref", False) and len(levels) >= 2 and rng.random() < 0.25:
-        ref = f"事项-{entity}-{period}"
-        for level in levels[:2]:
-            rows.append({"indicator": ind.code, "item": level, "value": "1", "ref": ref})
-    return rows
 
 
 def demo_periods(rubric: Rubric) -> list[str]:
@@ -105,18 +43,18 @@ def demo_observations(rubric: Rubric, entities: list[str], periods: list[str] | 
             quality[e] = 0.5 * quality[e] + 0.85 * rng.normal(0, 1)
             q = quality[e]
             for ind in rubric.indicators:
-                specs = ind.rule.items(ind)
-                if ind.kind in ("bonus", "penalty"):
-                    rows += [{"period": period, "entity": e, **r} for r in _events(rng, ind, specs, q, period, e, rate)]
+                own = ind.rule.demo_rows(rng, ind, q, period, e, rate)  # events draw their own rows
+                if own is not None:
+                    rows += [{"period": period, "entity": e, **r} for r in own]
                     continue
                 unit_rows = []
-                for spec in specs:
-                    if spec.group and spec.kind != "measure":
+                for spec in ind.rule.items(ind):
+                    value = spec.item_kind.demo(rng, spec, q, rate, award=ind.rule.type == "award")
+                    if value is None:
                         continue  # demo data ranks by measure (实绩), never by a given place
                     unit_rows.append({"period": period, "entity": e, "indicator": ind.code, "item": spec.name,
-                                      "value": _value(rng, spec, ind.rule.type, q, rate), "ref": ""})
-                fix = getattr(ind.rule, "demo_fix", None)  # a rule may make its rows consistent (a site's type)
-                rows += fix(unit_rows, e) if fix else unit_rows
+                                      "value": value, "ref": ""})
+                rows += ind.rule.demo_fix(unit_rows, e)  # a rule may make its rows consistent (a site's type)
     frame = pd.DataFrame(rows)
     frame["note"] = DEMO_NOTE
     frame["group"] = frame["entity"].map(groups).fillna("") if groups else ""
@@ -177,7 +115,7 @@ def with_tie_scenarios(frame: pd.DataFrame, rubric: Rubric, periods: list[str]) 
     #    showcase by 7 the other way (0.7·3 = 0.3·7), so finals stay equal and the tie-breakers decide
     showcase = next((i for i in rubric.indicators if i.kind == "score"), None)
     moves = [(i, lvl, -7 if i.kind == "bonus" else 7) for i in rubric.indicators if i.kind in ("bonus", "penalty")
-             for lvl, pts in getattr(i.rule, "levels", {}).items() if pts == 3]
+             for lvl, pts in i.rule.event_levels().items() if pts == 3]
     if showcase is not None and moves:
         def shifted(trial, period, dst):
             sel = (trial["period"] == period) & (trial["entity"] == dst) & (trial["indicator"] == showcase.code)

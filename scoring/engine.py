@@ -1,26 +1,39 @@
 """Score a whole dataset at once: every entity × period × indicator, then totals, ranks, grades, awards.
 
-The engine is generic: each indicator's rule scores all units in one vectorised call; what differs
-between schemes lives in the rubric file, never in an ``if`` here.
+The engine is generic: each indicator's rule scores all units in one vectorised call; what differs between schemes
+lives in the rubric file, never in an ``if`` here. Points are exact (:class:`scoring.exact.Q`): every indicator's
+points, the components, daily and final are summed unrounded and rounded half-up to 4 decimals once, at the end
+(DESIGN.md, Exactness). The detail and league frames carry those 4-decimal figures; :class:`Exact` keeps the
+exact values for whoever needs them (tests, robustness, what-if).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scoring.exact import round4
+from scoring.codes import first_rows, forget_text_codes, small_sort, text_codes
+from scoring.exact import Q, frac
 from scoring.problems import InputError, Problem, errors_only
 from scoring.ranking import group_codes, rank_league
 from scoring.rubric import Rubric
-from scoring.rules.base import (GROUP_POS, UNIT_POS, first_rows, forget_text_codes, small_sort, text_codes,
-                                unit_positions)
+from scoring.rules.base import GROUP_POS, UNIT_POS, RuleResult, ScoreContext
+from scoring.rules.values import ValueTable, unit_positions
 from scoring.validate import validate
 
 TEXT = pa.large_string()  # what pandas' "str" dtype holds: no conversion when the detail frame is built
-SIGN = {"base": 1.0, "score": 1.0, "bonus": 1.0, "penalty": -1.0}
+
+
+@dataclass
+class Exact:
+    """The exact values behind the 4-decimal figures: per indicator (signed points, aligned with ``units``) and per
+    league column (components, base, bonus, penalty, final)."""
+
+    units: pd.DataFrame
+    indicators: dict[str, Q]
+    league: dict[str, Q]
 
 
 @dataclass
@@ -30,6 +43,7 @@ class Scored:
     detail: pd.DataFrame
     league: pd.DataFrame
     warnings: list[Problem]
+    exact: Exact | None = field(default=None, repr=False)
 
 
 def unit_frame(obs: pd.DataFrame) -> pd.DataFrame:
@@ -90,10 +104,13 @@ def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None) -> pd.DataFrame:
+def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None,
+                     reasons: bool = True) -> tuple[pd.DataFrame, Exact, list[Problem]]:
     """Per unit × indicator: signed points, max, lost and reason (validated rows in, no checks here).
 
-    Rows are laid out indicator by indicator (rubric order), each block in ``units`` order.
+    Rows are laid out indicator by indicator (rubric order), each block in ``units`` order. Returns the detail
+    frame (4-decimal figures), the exact signed points per indicator, and the warnings of readings that decided
+    an outcome. ``reasons=False`` leaves the reason column empty (points only).
     """
     if units is None:
         units, pos = _units_and_positions(obs)
@@ -103,43 +120,77 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
     n = len(units)
     rule_units = units.assign(**{GROUP_POS: group_codes(units)}) if n else units
     rows_all = _rule_rows(obs).assign(**{UNIT_POS: pos})
+    values = rows_all["value"]
+    table = ValueTable.of(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else None
+    ctx = ScoreContext(tie_method=rubric.tie_method, reasons=reasons, values=table)
     codes, names = text_codes(obs["indicator"]) if len(obs) else (np.zeros(0, dtype="int64"), np.array([]))
     order = small_sort(codes)
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
     by_ind = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
     empty = np.zeros(0, dtype="int64")
-    points, lost, place, maxes, reasons = [], [], [], [], []
+    results: dict[str, RuleResult] = {}
+    warnings: list[Problem] = []
     for ind in rubric.indicators:
-        out = ind.rule.score(rows_all.iloc[by_ind.get(ind.code, empty)], rule_units, ind, rubric)
-        magnitude = out["points"].to_numpy(dtype="float64")
+        results[ind.code] = res = ind.rule.score(rows_all.iloc[by_ind.get(ind.code, empty)], rule_units, ind, ctx)
+        warnings += ind.rule.outcome_warnings(res, units, ind)
+    for net in rubric.net_events:
+        warnings += _net_events(net, results, units, rubric)
+    points, lost, place, maxes, texts, exact = [], [], [], [], [], {}
+    for ind in rubric.indicators:
+        res = results[ind.code]
+        magnitude = res.points
         mx = ind.rule.max_points(ind)
         if ind.kind == "penalty":
             signed, gone = -magnitude, magnitude
         elif ind.kind == "bonus":
-            signed, gone = magnitude, np.zeros(n)
+            signed, gone = magnitude, Q.zeros(n)
         else:
             signed, gone = magnitude, mx - magnitude
-        points.append(round4(signed))
-        lost.append(round4(gone))
-        maxes.append(np.full(n, mx))
-        place.append(out["place"].to_numpy(dtype="float64") if "place" in out else np.full(n, np.nan))
-        reasons.append(_text_column(out["reason"].array if hasattr(out["reason"], "array") else out["reason"]))
+        exact[ind.code] = signed
+        points.append(signed.to_float())
+        lost.append(gone.to_float())
+        maxes.append(np.full(n, float(mx)))
+        place.append(res.place if res.place is not None else np.full(n, np.nan))
+        if reasons:
+            texts.append(_text_column(res.reason.array if hasattr(res.reason, "array") else res.reason))
     k = len(rubric.indicators)
     inds = rubric.indicators
-    text = {c: _tiled(_as_array(pa.array(units[c])).cast(TEXT), k) for c in ("period", "group", "entity")}
+    text = {c: _tiled(_as_array(pa.array(units[c].astype(str))).cast(TEXT), k) for c in ("period", "group", "entity")}
     text["indicator"] = _repeated([i.code for i in inds], n)
     text["category"] = _repeated([i.category for i in inds], n)
     text["kind"] = _repeated([i.kind for i in inds], n)
-    text["reason"] = pa.concat_arrays(reasons) if k else pa.array([], type=TEXT)
+    text["reason"] = pa.concat_arrays(texts) if k and reasons else _repeated([""], n * k)
 
     def numbers(parts: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(parts) if k else np.zeros(0)
+        return np.concatenate(parts).astype("float64") if k else np.zeros(0)
 
     columns = {c: pd.array(text[c], dtype="str") for c in ("period", "group", "entity", "indicator", "category",
                                                             "kind")}
     columns.update(points=numbers(points), max=numbers(maxes), lost=numbers(lost),
                    reason=pd.array(text["reason"], dtype="str"), place=numbers(place))
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns), Exact(units, exact, {}), warnings
+
+
+def _net_events(net, results: dict[str, RuleResult], units: pd.DataFrame, rubric: Rubric) -> list[Problem]:
+    """The reading "加减分相抵": a bonus and a penalty indicator netted, the net clamped to ±cap (rubric
+    ``net_events``). Rewrites both indicators' points (the positive part to the bonus, the negative to the
+    penalty) and warns where netting gave another result than capping each side on its own."""
+    bonus, penalty = results[net.bonus], results[net.penalty]
+    b_raw = bonus.raw if bonus.raw is not None else bonus.points
+    p_raw = penalty.raw if penalty.raw is not None else penalty.points
+    cap = frac(net.cap)
+    value = (b_raw - p_raw).minimum(cap).maximum(-cap)
+    separate = bonus.points - penalty.points
+    results[net.bonus] = RuleResult(value.maximum(0), bonus.reason, bonus.place, b_raw)
+    results[net.penalty] = RuleResult((-value).maximum(0), penalty.reason, penalty.place, p_raw)
+    differs = ~value.eq(separate)
+    names = rubric.indicator(net.bonus).name, rubric.indicator(net.penalty).name
+    shown = value.to_float()
+    return [Problem(f"{p} {e} 指标 {net.bonus}/{net.penalty}",
+                    f"按“{net.reading or '加减分相抵'}”读法，{names[0]}与{names[1]}相抵后计{v:+.4g}分（在 ±"
+                    f"{float(cap):g} 分以内），与分别封顶的结果不同 (net of bonus and penalty, clamped)", "warning")
+            for p, e, v in zip(units["period"].astype(str)[differs], units["entity"].astype(str)[differs],
+                               shown[differs])]
 
 
 def _tiled(arr: pa.Array, times: int) -> pa.Array:
@@ -162,80 +213,42 @@ def _repeated(words: list[str], times: int) -> pa.Array:
                                             pa.py_buffer(b"".join(b * times for b in encoded)))
 
 
-def _unit_sums(values: np.ndarray, pos: np.ndarray, n: int, levels: list[np.ndarray]) -> np.ndarray:
-    """Per-unit sums in row order with pandas' compensated (Kahan) summation, as ``groupby().sum()`` gives.
+def totals(exact: Exact, rubric: Rubric) -> pd.DataFrame:
+    """Components, base/bonus/penalty sums and the weighted final, one row per unit: summed exactly from the
+    indicators' exact points and rounded half-up to 4 decimals once. Fills ``exact.league``."""
+    league = exact.units.copy()
+    n = len(league)
 
-    ``levels[r]`` holds the rows that are each unit's r-th row, so each step is one vectorised update.
-    """
-    total = np.zeros(n)
-    comp = np.zeros(n)
-    for rows in levels:
-        v = values[rows]
-        ok = ~np.isnan(v)
-        p, v = pos[rows][ok], v[ok]
-        y = v - comp[p]
-        t = total[p] + y
-        c = t - total[p] - y
-        c[np.isnan(c)] = 0.0
-        comp[p] = c
-        total[p] = t
-    return total
+    def summed(indicators) -> Q:
+        total = Q.zeros(n)
+        for ind in indicators:
+            total = total + exact.indicators[ind.code]
+        return total
 
-
-def _levels(pos: np.ndarray, n: int) -> list[np.ndarray]:
-    """Rows grouped by their occurrence number within their unit (see :func:`_unit_sums`)."""
-    if n and len(pos) % n == 0 and np.array_equal(pos, np.tile(np.arange(n), len(pos) // n)):
-        return [np.arange(r * n, (r + 1) * n) for r in range(len(pos) // n)]  # score_indicators' layout
-    order = np.argsort(pos, kind="stable")
-    sorted_pos = pos[order]
-    occurrence = np.empty(len(pos), dtype="int64")
-    occurrence[order] = np.arange(len(pos)) - np.searchsorted(sorted_pos, sorted_pos, side="left")
-    by_level = np.argsort(occurrence, kind="stable")
-    bounds = np.searchsorted(occurrence[by_level], np.arange(occurrence.max(initial=-1) + 2))
-    return [by_level[bounds[r]:bounds[r + 1]] for r in range(len(bounds) - 1)]
-
-
-def totals(detail: pd.DataFrame, rubric: Rubric, units: pd.DataFrame,
-           positions: np.ndarray | None = None) -> pd.DataFrame:
-    """Components, base/bonus/penalty sums and the weighted final, one row per unit.
-
-    ``positions``: each detail row's position in ``units`` when known (else matched on period and entity).
-    """
-    league = units.copy()
-    n = len(units)
-    pos = unit_positions(detail, units) if positions is None else np.asarray(positions, dtype="int64")
-    keep = pos >= 0
-    levels = _levels(pos[keep], n)
-    points = detail["points"].to_numpy(dtype="float64")[keep]
-    pos = pos[keep]
-
-    def summed(mask) -> np.ndarray:
-        return _unit_sums(np.where(np.asarray(mask)[keep], points, np.nan), pos, n, levels)
-
+    values: dict[str, Q] = {}
     for comp in rubric.components:
-        codes = [i.code for i in rubric.component_indicators(comp)]
-        league[comp.id] = summed(detail["indicator"].isin(codes))
+        values[comp.id] = summed(rubric.component_indicators(comp))
         if comp.floor_at_zero:
-            league[comp.id] = league[comp.id].clip(lower=0.0)
+            values[comp.id] = values[comp.id].maximum(0)
     for kind in ("base", "bonus", "penalty"):
-        league[kind] = summed(detail["kind"] == kind)
-    final = np.zeros(len(league))
+        values[kind] = summed([i for i in rubric.indicators if i.kind == kind])
+    final = Q.zeros(n)
     for comp_id, weight in rubric.final.items():
-        final = final + weight * league[comp_id].to_numpy(dtype="float64")
-    league["final"] = final
-    for col in [c.id for c in rubric.components] + ["base", "bonus", "penalty", "final"]:
-        league[col] = round4(league[col].to_numpy(dtype="float64"))
+        final = final + values[comp_id] * frac(weight)
+    values["final"] = final
+    for col, q in values.items():
+        league[col] = q.to_float()
+    exact.league = values
     return league
 
 
-def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) -> Scored:
+def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None, reasons: bool = True) -> Scored:
     """Score observations that already passed :func:`scoring.validate.validate`."""
     units, pos = _units_and_positions(obs)
-    detail = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units)
-    tiled = np.tile(np.arange(len(units)), len(rubric.indicators))
-    league = rank_league(totals(detail, rubric, units, tiled), rubric, decisions)
+    detail, exact, warnings = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, reasons)
+    league = rank_league(totals(exact, rubric), rubric, decisions)
     forget_text_codes()  # validation's encodings were for this scoring only
-    return Scored(detail=detail, league=league, warnings=[])
+    return Scored(detail=detail, league=league, warnings=warnings, exact=exact)
 
 
 def score(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None, decisions: dict | None = None) -> Scored:
@@ -246,5 +259,5 @@ def score(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None, dec
     if clean.empty:
         raise InputError([Problem("文件 file", "没有任何观测数据行 (no observation rows)")])
     result = score_valid(clean, rubric, decisions)
-    result.warnings = problems
+    result.warnings = problems + result.warnings
     return result

@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pandas as pd
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from scoring.exact import round4
@@ -83,6 +85,10 @@ class Payout(BaseModel):
     pot_share: float
     bands: list[Band]
     shortfall_rate: float = 0.0
+    # readings of "未通过一人按中标价*10%*0.5%扣除" (docs/rubrics/haikou-2023.md, A19/A20):
+    shortfall_basis: Literal["target", "every_unpassed"] = "target"  # persons short of the target, or every
+    #   person not passed (staff − passed)
+    floor_at_zero: bool = True  # the deduction comes out of the 绩效考核金额: the net is never below 0
     price: float  # default 中标价 per contract year (yuan)
     price_note: str = ""
     shortfall_note: str = ""
@@ -116,6 +122,7 @@ class Money:
     band_amount: Decimal
     deduction: Decimal
     net: Decimal
+    floored: bool = False  # the net was below 0 and floored (the reading decided the amount)
 
 
 def band_for(score: Fraction | float, payout: Payout) -> Band:
@@ -134,14 +141,25 @@ def _yuan(value: Decimal) -> Decimal:
 def payout_money(score: Fraction | float, price: float, short_persons: int, payout: Payout) -> Money:
     """绩效考核金额 = 中标价 × 10% × 考核系数, less 中标价 × 10% × 0.5% for each person short of certification.
 
-    The net is not floored at zero (the seed does not say; a negative net is shown for the office to settle).
+    The deduction comes out of the 绩效考核金额, so the net is floored at 0 (``payout.floor_at_zero``, the default
+    reading); with the setting off a negative net is shown for the office to settle.
     """
     band = band_for(score, payout)
     pot = Decimal(str(price)) * Decimal(str(payout.pot_share))
     band_amount = pot * Decimal(str(band.rate))
     deduction = pot * Decimal(str(payout.shortfall_rate)) * int(short_persons)
+    net = _yuan(band_amount) - _yuan(deduction)
+    floored = payout.floor_at_zero and net < 0
     return Money(pot=_yuan(pot), rate=band.rate, band=band.label, band_amount=_yuan(band_amount),
-                 deduction=_yuan(deduction), net=_yuan(band_amount) - _yuan(deduction))
+                 deduction=_yuan(deduction), net=Decimal("0.00") if floored else net, floored=floored)
+
+
+def shortfall(payout: Payout, target: int, certified: int, staff: int | None = None) -> int:
+    """Persons the certification deduction counts: short of the ``target`` (default reading), or every person of
+    the ``staff`` who has not passed (``shortfall_basis: every_unpassed``)."""
+    if payout.shortfall_basis == "every_unpassed":
+        return max(0, int(staff if staff is not None else target) - int(certified))
+    return max(0, int(target) - int(certified))
 
 
 def year1_shortfall(staff: int, passed: int, share: float = 0.5) -> int:

@@ -14,47 +14,19 @@ unified assessment: a self-check or a recheck never replaces it. This module com
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
-
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from scoring.exact import round4
-
-if TYPE_CHECKING:  # pragma: no cover
-    from scoring.rubric import Rubric
-
-PhaseRole = Literal["self_check", "record", "recheck"]
+from scoring.phase import Phase, PhaseRole
+from scoring.rubric import Rubric
 
 
-class Phase(BaseModel):
-    """One phase of an assessment year; its period is the period of record + ``suffix``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    name: str
-    role: PhaseRole
-    suffix: str = ""  # "" for the phase of record
-    groups: list[str] = []  # the groups this phase covers (empty = all)
-    when: str = ""
-    clause: str = ""
-
-    def describe(self) -> str:
-        """The phase as a Chinese sentence for the rubric page."""
-        role = {"self_check": "自检结果只与统一考核对照，不计入正式成绩",
-                "record": "为正式成绩", "recheck": "复检整改情况，不改变正式成绩"}[self.role]
-        where = f"期间写作“年份{self.suffix}”（如 2024{self.suffix}）" if self.suffix else "期间即年份（如 2024）"
-        scope = f"，仅限 {'、'.join(self.groups)}" if self.groups else ""
-        return f"{self.name}（{self.when or '时间未定'}）：{where}{scope}，{role}。"
-
-
-def phase_of(rubric: "Rubric", role: PhaseRole) -> Phase | None:
+def phase_of(rubric: Rubric, role: PhaseRole) -> Phase | None:
     return next((p for p in rubric.phases if p.role == role), None)
 
 
-def split_period(rubric: "Rubric", period: str) -> tuple[str, Phase | None]:
+def split_period(rubric: Rubric, period: str) -> tuple[str, Phase | None]:
     """``2024-自检`` → ("2024", the self-check phase); ``2024`` → ("2024", the phase of record or None)."""
     for phase in rubric.phases:
         if phase.suffix and period.endswith(phase.suffix):
@@ -62,14 +34,14 @@ def split_period(rubric: "Rubric", period: str) -> tuple[str, Phase | None]:
     return period, phase_of(rubric, "record")
 
 
-def phase_period(rubric: "Rubric", period: str, role: PhaseRole) -> str | None:
+def phase_period(rubric: Rubric, period: str, role: PhaseRole) -> str | None:
     """The period that holds ``role`` for the same year as ``period`` (None if the rubric has no such phase)."""
     base, _ = split_period(rubric, period)
     phase = phase_of(rubric, role)
     return None if phase is None else base + phase.suffix
 
 
-def sort_periods(rubric: "Rubric", periods: list[str]) -> list[str]:
+def sort_periods(rubric: Rubric, periods: list[str]) -> list[str]:
     """Periods in time order: by period of record, then phase order (自检 before 统一考核 before 复检)."""
     order = {p.id: i for i, p in enumerate(rubric.phases)}
 
@@ -80,7 +52,7 @@ def sort_periods(rubric: "Rubric", periods: list[str]) -> list[str]:
     return sorted(periods, key=key)
 
 
-def compare_self_check(self_detail: pd.DataFrame, record_detail: pd.DataFrame, rubric: "Rubric") -> pd.DataFrame:
+def compare_self_check(self_detail: pd.DataFrame, record_detail: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Per indicator: self-check points, unified-assessment points, and the gap (self − unified).
 
     Both frames: one unit's per-indicator results (columns indicator, points, max, reason). A positive gap
@@ -107,16 +79,13 @@ def compare_self_check(self_detail: pd.DataFrame, record_detail: pd.DataFrame, r
     return pd.DataFrame(rows, columns=cols)
 
 
-def _finding_amounts(rubric: "Rubric") -> dict[tuple[str, str], float]:
+def _finding_amounts(rubric: Rubric) -> dict[tuple[str, str], float]:
     """(indicator, item) → points per finding, for every rule that lists its deductions."""
-    out = {}
-    for ind in rubric.indicators:
-        for d in getattr(ind.rule, "deductions", []) or []:
-            out[(ind.code, d.item)] = float(d.amount)
-    return out
+    return {(ind.code, item): float(amount) for ind in rubric.indicators
+            for item, amount in ind.rule.finding_amounts().items()}
 
 
-def rectification(record_obs: pd.DataFrame, recheck_obs: pd.DataFrame, rubric: "Rubric") -> pd.DataFrame:
+def rectification(record_obs: pd.DataFrame, recheck_obs: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Per finding of the unified assessment (a deduction item with value > 0), what the recheck found.
 
     Both frames: one unit's observation rows (indicator, item, value). Status: 已整改 (recheck 0), 部分整改
@@ -127,7 +96,7 @@ def rectification(record_obs: pd.DataFrame, recheck_obs: pd.DataFrame, rubric: "
     names = {i.code: i.name for i in rubric.indicators}
 
     def counts(obs: pd.DataFrame) -> dict[tuple[str, str], float]:
-        values = pd.to_numeric(obs["value"].replace({"是": "1", "否": "0", "有": "1", "无": "0"}), errors="coerce")
+        values = pd.to_numeric(obs["value"].replace({"是": "1", "否": "0"}), errors="coerce")
         return {(c, it): float(v) for c, it, v in zip(obs["indicator"], obs["item"], values)
                 if (c, it) in amounts and v == v}
 
@@ -164,7 +133,7 @@ def rectification_summary(table: pd.DataFrame) -> dict[str, float]:
             "share": round4(done / n) if n else 0.0}
 
 
-def demo_phase_rows(frame: pd.DataFrame, rubric: "Rubric", seed: int = 2024) -> pd.DataFrame:
+def demo_phase_rows(frame: pd.DataFrame, rubric: Rubric, seed: int = 2024) -> pd.DataFrame:
     """Demo self-check and recheck periods derived from each period of record (演示数据).
 
     A self-check is rosier: each finding is left out with probability 0.5. A recheck covers the phase's

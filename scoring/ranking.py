@@ -1,7 +1,9 @@
 """Ranks, grades and the award (the red flag), with exact comparison and explicit tie handling.
 
 Seed 002 (三、结果运用): "根据日常评估和风采展示总分，评选出 4 个“好”等次，“好”等次中得分最高的授予“担当作为”流动红旗。"
-- Ranks are competition ranks (1, 1, 3) within period and group — or dense, a rubric setting.
+- Ranks are competition ranks (1, 1, 3) within period and group, always: "评选出 4 个好" counts the units strictly
+  ahead, whatever tie method the rank ladders use (the rubric's ``tie_method`` applies to the ladders only).
+- Finals are compared exactly: the 4-decimal figures as integers in units of 0.0001.
 - A grade by rank (``top: 4``) goes to every unit with rank ≤ 4, so a tie at the cutoff gives more (并列).
 - The award is one physical flag for the rank-1 unit. A tie at rank 1 is broken by the rubric's
   tie-breakers (a local rule, labelled as such); if still tied, every tied unit is marked pending
@@ -12,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.exact import round4
+from scoring.codes import text_codes
+from scoring.exact import units4
 from scoring.rubric import Rubric
-from scoring.rules.base import text_codes
-from scoring.rules.rank import competition_rank
+from scoring.rules.rank import rank_within
 
 GROUP_KEYS = ["period", "group"]
 
@@ -27,11 +29,11 @@ def rank_league(league: pd.DataFrame, rubric: Rubric, decisions: dict | None = N
     """
     league = league.copy()
     codes = group_codes(league)
-    league["rank"] = competition_rank(league, "final", GROUP_KEYS, rubric.tie_method, codes=codes)
+    key = units4(league["final"].to_numpy(dtype="float64"))
+    league["rank"] = rank_within(key, codes, "competition")
     league["grade"] = ""
-    key = round4(league["final"].to_numpy(dtype="float64"))
     for grade in reversed(rubric.grades):  # earlier grades win: apply them last
-        hit = league["rank"] <= grade.top if grade.top is not None else key >= grade.min_final
+        hit = league["rank"] <= grade.top if grade.top is not None else key >= units4(grade.min_final)
         league.loc[np.asarray(hit) & (league["grade"] == ""), "grade"] = grade.name
     league["flag"] = ""
     league["award_note"] = ""
@@ -70,7 +72,7 @@ def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict, codes: 
             tied = "、".join(league.loc[idx, "entity"])
             steps.append(f"{tied} 总分并列第一")
             for tb in award.tie_breakers:
-                vals = pd.Series(round4(league.loc[idx, tb].to_numpy(dtype="float64")), index=idx)
+                vals = pd.Series(units4(league.loc[idx, tb].to_numpy(dtype="float64")), index=idx)
                 best = vals.max()
                 kept = list(vals[vals == best].index)
                 if len(kept) < len(idx):

@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scoring.payout import Payout, Window
-from scoring.phases import Phase
+from scoring.phase import Phase
 from scoring.rules import Rule, rule_class
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "data" / "rubrics"
@@ -94,6 +94,18 @@ class Award(BaseModel):
     clause: str = ""
 
 
+class NetEvents(BaseModel):
+    """A reading where a bonus and a penalty section are netted and the net clamped to ±``cap`` (Haikou 7A/7B,
+    "加减分相抵"): the engine then rewrites both indicators' points. Absent = each section capped on its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bonus: str
+    penalty: str
+    cap: float
+    reading: str = ""
+
+
 class DemoSettings(BaseModel):
     """How ``flagboard demo`` fills this scheme: its periods and how often a finding is drawn."""
 
@@ -124,6 +136,7 @@ class Rubric(BaseModel):
     phases: list[Phase] = []  # assessment phases as periods (scoring/phases.py); empty = none
     windows: list[Window] = []  # contract years over fixed month windows (scoring/payout.py)
     payout: Payout | None = None  # payout bands and money (scoring/payout.py)
+    net_events: list[NetEvents] = []  # bonus/penalty sections netted (a reading; see NetEvents)
     demo: DemoSettings = DemoSettings()
 
     @model_validator(mode="after")
@@ -142,6 +155,10 @@ class Rubric(BaseModel):
                     raise ValueError(f"component {comp.id!r} names unknown indicator {code!r}")
         if self.phases and [p.role for p in self.phases].count("record") != 1:
             raise ValueError("phases: exactly one phase must have role record (the score of record)")
+        kinds = {i.code: i.kind for c in self.categories for i in c.indicators}
+        for net in self.net_events:
+            if kinds.get(net.bonus) != "bonus" or kinds.get(net.penalty) != "penalty":
+                raise ValueError(f"net_events: {net.bonus!r} must be a bonus and {net.penalty!r} a penalty indicator")
         if self.payout is not None and not self.windows:
             raise ValueError("payout needs windows (the contract years it pays)")
         if self.award:

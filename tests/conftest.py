@@ -75,10 +75,23 @@ def unit(entity: str, changes: dict | None = None, *, period: str = PERIOD, grou
     return [fact(entity, code, item, value, period=period, group=group) for (code, item), value in values.items()]
 
 
+def place_fillers(code: str, rows: list[dict], size: int, *, period: str = PERIOD, group: str = "") -> list[dict]:
+    """Rows of other units (其他1, 其他2 …, each placed 1st) so that ``size`` units are ranked on ``code``: a
+    名次 may not exceed the number of units ranked. Their results are left out by :func:`named`."""
+    have = {r["entity"] for r in rows if r["period"] == period and r["group"] == group}
+    return [fact(f"其他{i + 1}", code, "名次", "1", period=period, group=group) for i in range(size - len(have))]
+
+
+def named(result: dict) -> dict:
+    """A {entity: ...} result without the filler units of :func:`place_fillers`."""
+    return {e: v for e, v in result.items() if not e.startswith("其他")}
+
+
 def frame(rows: list[dict]) -> pd.DataFrame:
     """Observation frame as scoring.reader gives it, each row labelled with its CSV line (header = line 1)."""
     out = pd.DataFrame(rows, columns=["period", "group", "entity", "indicator", "item", "value", "ref", "note"])
     out["line"] = [f"第{i + 2}行" for i in range(len(out))]
+    out["row"] = list(range(2, len(out) + 2))
     return out
 
 

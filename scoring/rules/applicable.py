@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from scoring.kinds import ItemSpec
 from scoring.problems import Problem
-from scoring.rules.base import UNIT_KEYS, ItemSpec, register
+from scoring.rules.base import DEFAULT_CONTEXT, UNIT_KEYS, register
 from scoring.rules.deduct import Deduct, Deduction
 
 
@@ -43,7 +44,7 @@ class DeductByType(Deduct):
         bad = [it in only and t == t and t not in only[it] for it, t in zip(typed["item"], typed["_type"])]
         return pd.Series(bad, index=rows.index, dtype=bool)
 
-    def check(self, rows, ind):
+    def check(self, rows, ind, ctx=DEFAULT_CONTEXT):
         problems = []
         bad = self._inapplicable(rows) & (rows["num"] > 0)
         for line, item, entity in zip(rows.loc[bad, "line"], rows.loc[bad, "item"], rows.loc[bad, "entity"]):
@@ -53,10 +54,9 @@ class DeductByType(Deduct):
                                           f"(finding does not apply to this type of site)"))
         return problems
 
-    def score(self, rows, units, ind, ctx=None):
-        rows = rows.copy()
-        rows.loc[self._inapplicable(rows), "num"] = 0.0
-        return super().score(rows, units, ind, ctx)
+    def counts(self, rows, units, ctx):
+        """A finding entered for a type it does not apply to counts 0 (check() reports it as an error)."""
+        return super().counts(rows[~self._inapplicable(rows).to_numpy(dtype=bool)], units, ctx)
 
     def describe(self, ind):
         tail = "；".join(f"“{d.item}”仅适用于{'／'.join(d.only_for)}" for d in self.deductions if d.only_for)

@@ -1,32 +1,45 @@
-"""The rule registry and the base class every rule type derives from.
+"""The rule registry and the contract every rule type follows.
 
 A rule type is one small pydantic model: its fields are the parameters written in the rubric YAML
-(``rule: {type: deduct, ...}``), ``items()`` declares the observation items it reads (so validation
-and templates are generic), ``score()`` turns the rows of one indicator into points for every unit at
-once (vectorised, never a Python loop per unit) and ``describe()`` renders the rule as the Chinese
-sentence shown on the rubric page. Each subclass's docstring quotes the seed clause it implements.
+(``rule: {type: deduct, ...}``), ``items()`` declares the observation items it reads (so validation and templates
+are generic), ``score()`` turns the rows of one indicator into exact points for every unit at once (vectorised,
+never a Python loop per unit) and ``describe()`` renders the rule as the Chinese sentence shown on the rubric page.
+Each subclass's docstring quotes the seed clause it implements.
+
+Every optional hook a rule may offer is declared on :class:`Rule` with its default (datasette's hookspecs): other
+modules call the hook, never probe for attributes.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
+from scoring.exact import Q, frac
+from scoring.kinds import ItemSpec
 from scoring.problems import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from scoring.rubric import Indicator
+    from numpy.random import Generator
 
 REGISTRY: dict[str, type["Rule"]] = {}
 
 UNIT_KEYS = ["period", "entity"]
+UNIT_POS = "_u"  # in rows passed by the engine: each row's position in ``units``
+GROUP_POS = "_g"  # in ``units`` passed by the engine: the unit's (period, group) as an integer code
+
+
+class IndicatorLike(Protocol):
+    """What a rule reads of its indicator (scoring.rubric.Indicator)."""
+
+    code: str
+    name: str
+    max: float
+    kind: str
 
 
 def register(cls: type["Rule"]) -> type["Rule"]:
@@ -46,254 +59,101 @@ def rule_class(type_name: str) -> type["Rule"]:
 
 
 @dataclass(frozen=True)
-class ItemSpec:
-    """One observation item a rule reads.
+class ScoreContext:
+    """What a rule may need beyond its own rows: the rubric's settings and what the caller wants back.
 
-    kind: "count" (whole number ≥ 0), "flag" (1/0, 是/否), "number" (within [lo, hi]),
-    "judged" (0 or within [lo, hi]), "label" (one of ``labels``), "measure" (any number).
-    ``required``: every unit must have it (False for event items, which may be absent).
-    ``multi``: the item may appear on several rows for one unit (events); otherwise a second row is
-    a duplicate. ``group``: items sharing a group are alternatives ("名次" or "实绩"): exactly one is
-    required, and all units of a period must use the same one.
+    ``tie_method``: how a rank ladder ranks equal measures (the rubric's setting). ``reasons``: build the reason
+    texts (False when only points are wanted: a national rescore renders reasons when they are read).
+    ``group_sizes``: units per (period, group), for checks that need them (a place beyond the group).
     """
 
-    name: str
-    kind: str
-    required: bool = True
-    multi: bool = False
-    lo: float | None = None
-    hi: float | None = None
-    labels: tuple[str, ...] = ()
-    group: str | None = None
-    hint: str = ""
-    empty_means: float | None = None  # value left empty is read as this number (event counts: 1)
+    tie_method: str = "competition"
+    reasons: bool = True
+    group_sizes: dict | None = None
+    values: object = None  # the engine's scoring.rules.values.ValueTable of every value text, built once
+
+
+DEFAULT_CONTEXT = ScoreContext()
+
+
+@dataclass
+class RuleResult:
+    """What a rule gives for every unit (aligned with ``units``).
+
+    ``points``: exact points as a magnitude (a penalty's points are what it takes off; the indicator's kind
+    gives the sign). ``reason``: the reason text per unit ("" when nothing was lost or earned; None when the
+    context asked for no reasons). ``place``: the unit's place on a rank ladder (NaN elsewhere), kept so that a
+    reason can be rendered later without the other units. ``raw``: points before a cap, when the rule has one.
+    """
+
+    points: Q
+    reason: object = None
+    place: np.ndarray | None = None
+    raw: Q | None = None
+    extra: dict = field(default_factory=dict)
 
 
 class Rule(BaseModel):
-    """Base of every rule type. Subclasses set ``type`` and implement the methods below."""
+    """Base of every rule type. Subclasses set ``type`` and implement ``items``, ``score`` and ``describe``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: ClassVar[str] = ""
 
-    def items(self, ind: "Indicator") -> list[ItemSpec]:
+    # -- the contract -------------------------------------------------------------------------------------------
+    def items(self, ind: IndicatorLike) -> list[ItemSpec]:
+        """The observation items this rule reads, with their kinds (validation and templates follow them)."""
         raise NotImplementedError
 
-    def check(self, rows: pd.DataFrame, ind: "Indicator") -> list[Problem]:
-        """Rule-specific checks beyond the generic item checks (default: none)."""
-        return []
+    def score(self, rows: pd.DataFrame, units: pd.DataFrame, ind: IndicatorLike,
+              ctx: ScoreContext = DEFAULT_CONTEXT) -> RuleResult:
+        """Exact points for every unit.
 
-    def score(self, rows: pd.DataFrame, units: pd.DataFrame, ind: "Indicator") -> pd.DataFrame:
-        """Points for every unit.
-
-        ``rows``: this indicator's validated observations (columns period, group, entity, indicator, item,
-        value, num, ref; from the engine the key columns are Categoricals and ``_u`` gives each row's
-        position in ``units``). ``units``: one row per (period, group, entity) being scored.
-        Returns a frame aligned with ``units`` (same index) with columns ``points`` (float) and
-        ``reason`` (str, "" when nothing was lost or earned).
+        ``rows``: this indicator's validated observations (columns period, group, entity, indicator, item, value,
+        ref; from the engine the key columns are Categoricals and ``_u`` gives each row's position in ``units``).
+        ``units``: one row per (period, group, entity) being scored (from the engine with ``_g``, the group code).
         """
         raise NotImplementedError
 
-    def describe(self, ind: "Indicator") -> str:
+    def describe(self, ind: IndicatorLike) -> str:
+        """The rule as a Chinese sentence for the rubric page."""
         raise NotImplementedError
 
-    def max_points(self, ind: "Indicator") -> float:
-        return float(ind.max)
+    # -- optional hooks (defaults: nothing) ---------------------------------------------------------------------
+    def check(self, rows: pd.DataFrame, ind: IndicatorLike, ctx: ScoreContext = DEFAULT_CONTEXT) -> list[Problem]:
+        """Rule-specific errors beyond the item kinds' checks (a ref row whose value is not 1, a place beyond the
+        group). ``rows`` carry ``line`` and ``num`` (the value as a float, NaN for labels)."""
+        return []
 
+    def warnings(self, rows: pd.DataFrame, ind: IndicatorLike, ctx: ScoreContext = DEFAULT_CONTEXT) -> list[Problem]:
+        """Problems shown but not blocking (a possible double entry, a rate that looks like a fraction)."""
+        return []
 
-# --- small vectorised helpers shared by rule types -------------------------------------------------
-# The engine adds a column ``_u`` to the rows it passes to rules: each row's position in ``units``.
-# With it the helpers place values by integer position (no merge on text keys); without it (a rule
-# called directly, e.g. in a test) they fall back to matching on (period, entity).
+    def outcome_warnings(self, result: RuleResult, units: pd.DataFrame, ind: IndicatorLike) -> list[Problem]:
+        """Warnings about what the scoring decided, when a reading of the seed (a rubric setting) decided it."""
+        return []
 
-UNIT_POS = "_u"
-GROUP_POS = "_g"  # in ``units`` passed by the engine: the unit's (period, group) as an integer code
+    def max_points(self, ind: IndicatorLike) -> Fraction:
+        """The indicator's full marks (a bonus or penalty: its cap)."""
+        return frac(ind.max)
 
-
-def unit_positions(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
-    """Each row's position in ``units`` (-1 when its unit is not there)."""
-    if UNIT_POS in rows.columns:
-        return rows[UNIT_POS].to_numpy(dtype="int64")
-    if len(rows) == 0:
-        return np.zeros(0, dtype="int64")
-    index = pd.MultiIndex.from_frame(units[UNIT_KEYS].reset_index(drop=True))
-    return index.get_indexer(pd.MultiIndex.from_frame(rows[UNIT_KEYS])).astype("int64")
-
-
-def by_unit(rows: pd.DataFrame, units: pd.DataFrame, values, mask=None, fill=np.nan) -> np.ndarray:
-    """``values`` (aligned with ``rows``) placed at their unit's position; ``fill`` where a unit has none."""
-    values = np.asarray(values)
-    out = np.full(len(units), fill, dtype=values.dtype if values.dtype == object else "float64")
-    pos = unit_positions(rows, units)
-    keep = pos >= 0 if mask is None else (np.asarray(mask, dtype=bool) & (pos >= 0))
-    out[pos[keep]] = values[keep]
-    return out
-
-
-def item_value(rows: pd.DataFrame, units: pd.DataFrame, item: str, default: float = 0.0) -> np.ndarray:
-    """The numeric value of a single-valued ``item`` for every unit (``default`` where absent)."""
-    num = rows["num"].to_numpy(dtype="float64")
-    out = by_unit(rows, units, num, (rows["item"] == item).to_numpy(dtype=bool), default)
-    out[np.isnan(out)] = default
-    return out
-
-
-def join_reasons(parts: list[pd.Series | np.ndarray], sep: str = "；") -> np.ndarray:
-    """Join per-unit reason fragments, skipping empty ones (element-wise over units, no row loop)."""
-    out: np.ndarray | None = None
-    for part in parts:
-        b = np.asarray(part, dtype=object)
-        if out is None:
-            out = b.copy()
-            continue
-        a_empty = out == ""
-        b_empty = b == ""
-        joined = np.where(a_empty | b_empty, out + b, out + sep + b)
-        out = joined.astype(object)
-    return out if out is not None else np.array([], dtype=object)
-
-
-def fragment(mask: np.ndarray, text: pd.Series | np.ndarray) -> np.ndarray:
-    """``text`` where ``mask`` is true, "" elsewhere."""
-    out = np.where(mask, np.asarray(text, dtype=object), "")
-    return out.astype(object)
-
-
-def short_numbers(values) -> np.ndarray:
-    """Numbers as short text (3 → "3", 2.5 → "2.5"), formatted once per distinct value."""
-    arr = np.round(np.asarray(values, dtype="float64"), 4)
-    if arr.size == 0:
-        return np.array([], dtype=object)
-    uniq, inv = np.unique(arr, return_inverse=True)
-    words = np.array([f"{v:.4f}".rstrip("0").rstrip(".") for v in uniq], dtype=object)
-    words[words == "-0"] = "0"
-    return words[inv.reshape(-1)]
-
-
-def num_text(values: np.ndarray) -> pd.Series:
-    """Numbers as short text for reasons (3 → "3", 2.5 → "2.5")."""
-    return pd.Series(short_numbers(values), dtype="str")
-
-
-def distinct_text(build, *values) -> pd.Categorical:
-    """Reason text per unit, built once per distinct combination of ``values`` (arrays aligned with units).
-
-    A reason depends on a few numbers or labels with few distinct values (a place, a count, a label), so
-    ``build`` (the same vectorised text code, called on the distinct combinations) stays cheap for tens of
-    thousands of units. Every value the text uses must be among ``values``. Returns a Categorical.
-    """
-    n = len(values[0]) if values else 0
-    if n == 0:
-        return pd.Categorical(np.array([], dtype=object))
-    combined = np.zeros(n, dtype="int64")
-    for v in values:
-        codes, uniques = pd.factorize(np.asarray(v), use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * len(uniques) + codes)
-    first = np.unique(combined, return_index=True)[1]
-    texts = np.asarray(build(*[np.asarray(v)[first] for v in values]), dtype=object)
-    text_codes, categories = pd.factorize(texts)
-    return pd.Categorical.from_codes(text_codes[combined], categories=categories)
-
-
-_CODES: OrderedDict = OrderedDict()  # (buffers of an Arrow text column) -> (its array, codes, uniques)
-_CODES_KEPT = 16
-_CODES_LOCK = threading.Lock()  # a dashboard scores from several threads
-
-
-def forget_text_codes() -> None:
-    """Drop the remembered encodings (the engine calls it when a scoring is done, to free their memory)."""
-    with _CODES_LOCK:
-        _CODES.clear()
-
-
-def _buffers_key(arr) -> tuple | None:
-    """What identifies an Arrow column's data: its type and the addresses, offsets and lengths of its buffers."""
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    try:
-        return (str(arr.type),) + tuple((c.offset, len(c)) + tuple(b.address if b is not None else 0
-                                                                    for b in c.buffers()) for c in chunks)
-    except (AttributeError, NotImplementedError):
+    def rank_step(self) -> Fraction | None:
+        """Points lost per place on a rank ladder (None: not a ladder)."""
         return None
 
+    def event_levels(self) -> dict[str, Fraction]:
+        """Level item → points per event, for rules that score events by level (8.1 国家级 5 …)."""
+        return {}
 
-def text_codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (in order of first appearance) and distinct values of a text column, at C speed.
+    def finding_amounts(self) -> dict[str, Fraction]:
+        """Item → points per finding, for rules that list deductions (a recheck's rectification list)."""
+        return {}
 
-    Arrow buffers are immutable, so the result for a column's buffers is remembered (the last few columns):
-    validation and scoring encode the same columns of the same rows, and pay for it once.
-    """
-    try:
-        arr = pa.array(values)
-        key = _buffers_key(arr)
-        with _CODES_LOCK:
-            hit = _CODES.get(key) if key is not None else None
-            if hit is not None:
-                _CODES.move_to_end(key)
-        if hit is not None:
-            return hit[1].astype("int64"), hit[2]
-        found = _encode(arr)
-        if found is not None:
-            if key is not None:  # keeping ``arr`` keeps its buffers (and so their addresses) alive
-                with _CODES_LOCK:
-                    _CODES[key] = (arr, found[0].astype("int32"), found[1])
-                    while len(_CODES) > _CODES_KEPT:
-                        _CODES.popitem(last=False)
-            return found
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        pass
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
-
-
-def _encode(arr) -> tuple[np.ndarray, np.ndarray] | None:
-    if pa.types.is_dictionary(arr.type):  # a Categorical: its codes, renumbered in order of first appearance
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        if arr.null_count:
-            return None
-        codes, first = pd.factorize(arr.indices.to_numpy(zero_copy_only=False))
-        return codes.astype("int64"), np.asarray(arr.dictionary.take(pa.array(first)).cast(pa.string()).to_pylist(),
-                                                 dtype=object)
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        arr = arr.cast(pa.string())
-    if arr.null_count:
+    def demo_rows(self, rng: "Generator", ind: IndicatorLike, quality: float, period: str, entity: str,
+                  rate: float) -> list[dict] | None:
+        """Demo rows (indicator, item, value, ref) for one unit, or None to let each item's kind draw a value."""
         return None
-    if len(arr) > 1:  # rows of one unit (period, group) usually sit together: encode one row per run
-        changed = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1))
-        changed = changed.to_numpy() if isinstance(changed, pa.ChunkedArray) else changed.to_numpy(zero_copy_only=False)
-        starts = np.concatenate([[0], np.flatnonzero(changed) + 1])
-        if len(starts) * 4 < len(arr):
-            run_codes, uniques = _encode(arr.take(pa.array(starts)))
-            return np.repeat(run_codes, np.diff(np.append(starts, len(arr)))), uniques
-    encoded = pc.dictionary_encode(arr)  # chunks share one dictionary (one memo table)
-    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-    if not chunks:
-        return np.zeros(0, dtype="int64"), np.array([], dtype=object)
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]).astype("int64")
-    return codes, np.asarray(chunks[-1].dictionary.to_pylist(), dtype=object)
 
-
-def first_rows(codes: np.ndarray, n: int | None = None) -> np.ndarray:
-    """The index of each code's first occurrence (codes 0..n-1), in one pass (no sort)."""
-    codes = np.asarray(codes)
-    n = int(codes.max(initial=-1)) + 1 if n is None else n
-    first = np.full(n, len(codes), dtype="int64")
-    seen_first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())  # hashing, no sort
-    first[codes[seen_first]] = seen_first
-    return first
-
-
-def small_sort(codes: np.ndarray) -> np.ndarray:
-    """A stable argsort of small non-negative integer codes (a radix sort on 16 bits when they fit)."""
-    codes = np.asarray(codes)
-    if len(codes) and 0 <= codes.min() and codes.max() < 2**15:
-        return np.argsort(codes.astype("int16"), kind="stable")
-    return np.argsort(codes, kind="stable")
-
-
-def text_order(values) -> np.ndarray:
-    """Each row's text as its rank among the distinct texts in sorted order (sorting on it = sorting on the text)."""
-    codes, uniques = text_codes(values)
-    rank = np.empty(len(uniques), dtype="int64")
-    rank[np.argsort(np.asarray(uniques, dtype=str), kind="stable")] = np.arange(len(uniques))
-    return rank[codes]
+    def demo_fix(self, rows: list[dict], entity: str) -> list[dict]:
+        """Make a unit's demo rows consistent (a site's type and the findings that apply to it)."""
+        return rows

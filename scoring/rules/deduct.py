@@ -1,15 +1,18 @@
 """Deduct-until-zero checklists: max − Σ amount × count, never below 0."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from scoring.exact import fmt_points
-from scoring.rules.base import (ItemSpec, Rule, distinct_text, fragment, item_value, join_reasons, num_text,
-                                register)
+from scoring.exact import Q, fmt_points, frac
+from scoring.kinds import ItemSpec
+from scoring.problems import Problem
+from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, register
+from scoring.rules.values import distinct_text, fragment, item_q, join_reasons, num_text
 
 
 class Deduction(BaseModel):
@@ -22,6 +25,7 @@ class Deduction(BaseModel):
     kind: Literal["count", "flag"] = "count"
     say: str = ""  # how a finding reads in a reason, e.g. "设备故障 {n} 次"; default "{item} {n}"
     clause: str = ""  # the seed's words for this finding
+    warn_above: int | None = None  # a count above this is possible but unusual (七看 has 7 requirements): warned
 
 
 @register
@@ -45,18 +49,39 @@ class Deduct(Rule):
         return [ItemSpec(d.item, d.kind, hint="1/0 或 是/否" if d.kind == "flag" else "次数／个数")
                 for d in self.deductions]
 
-    def score(self, rows, units, ind, ctx=None):
-        total = np.zeros(len(units))
-        counts = []
+    def warnings(self, rows, ind, ctx=DEFAULT_CONTEXT) -> list[Problem]:
+        """A count above a finding's ``warn_above`` ("违反“七看”…任意一条": at most 7 distinct requirements)."""
+        problems = []
         for d in self.deductions:
-            n = item_value(rows, units, d.item)
-            total += d.amount * n
-            counts.append(n)
-        points = np.maximum(0.0, ind.max - total)
-        reason = distinct_text(lambda total, *counts: self._reason(ind, total, counts), total, *counts)
-        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+            if d.warn_above is None:
+                continue
+            odd = rows[(rows["item"] == d.item).to_numpy(dtype=bool) & (rows["num"] > d.warn_above).to_numpy()]
+            problems += [Problem(line, f"{entity} 指标 {ind.code} 的{d.item}为 {value}，超过 {d.warn_above}（通常最多 "
+                                       f"{d.warn_above} 条），已按所填计分，请核对 (more than {d.warn_above}: check)",
+                                 "warning")
+                         for line, entity, value in zip(odd["line"], odd["entity"], odd["value"])]
+        return problems
 
-    def _reason(self, ind, total: np.ndarray, counts: list[np.ndarray]) -> np.ndarray:
+    def finding_amounts(self) -> dict[str, Fraction]:
+        return {d.item: frac(d.amount) for d in self.deductions}
+
+    def counts(self, rows, units, ctx) -> list[Q]:
+        """Each deduction's count (or flag) per unit."""
+        return [item_q(rows, units, d.item, ctx) for d in self.deductions]
+
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        counts = self.counts(rows, units, ctx)
+        total = Q.zeros(len(units))
+        for d, n in zip(self.deductions, counts):
+            total = total + n * frac(d.amount)
+        points = (frac(ind.max) - total).maximum(0)
+        reason = None
+        if ctx.reasons:
+            reason = distinct_text(lambda over, *counts: self._reason(over, counts), total > frac(ind.max),
+                                   *[n.to_float() for n in counts])
+        return RuleResult(points, reason, raw=total)
+
+    def _reason(self, over: np.ndarray, counts: list[np.ndarray]) -> np.ndarray:
         """"设备故障 3 次 −3；扣完为止" for each (distinct) combination of counts."""
         parts = []
         for d, n in zip(self.deductions, counts):
@@ -66,7 +91,7 @@ class Deduct(Rule):
             else:
                 said = _fill_n((d.say or "{item} {n}").replace("{item}", d.item), n)
             parts.append(fragment(off > 0, said + " −" + num_text(off)))
-        parts.append(fragment(total > ind.max, pd.Series(["扣完为止"] * len(total))))
+        parts.append(fragment(over, pd.Series(["扣完为止"] * len(over))))
         return join_reasons(parts)
 
     def describe(self, ind):

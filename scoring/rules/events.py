@@ -1,6 +1,7 @@
 """Bonus and penalty events by level, with one-event-per-ref merging and a cap."""
 from __future__ import annotations
 
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -8,19 +9,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
-from scoring.exact import fmt_points, fmt_points_many
+from scoring.codes import text_codes, text_order
+from scoring.exact import Q, fmt_points, fmt_points_many, frac
+from scoring.kinds import ItemSpec
 from scoring.problems import Problem
-from scoring.rules.base import (ItemSpec, Rule, distinct_text, register, text_codes, text_order,
-                                unit_positions)
+from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, ScoreContext, register
+from scoring.rules.rank import exact_order
+from scoring.rules.values import distinct_text, row_q, unit_positions
 
 
 class JudgedEvent(BaseModel):
-    """Each row is one occurrence whose value is the points decided within [lo, hi] (视情况扣1-3分)."""
+    """Each row is one occurrence whose value is the points decided within [lo, hi] (视情况扣1-3分).
+
+    ``soft``: the upper bound warns instead of refusing (a seed that gives no amount: Rudong's 特色亮点)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     item: str = "酌情扣分"
     lo: float
     hi: float
+    soft: bool = False
 
 
 class Posts(BaseModel):
@@ -52,6 +59,12 @@ class Events(Rule):
     share a non-empty ``ref`` are one event worth its highest-scoring row, and a level row with a ref must
     have value 1. Penalties are never merged (每次扣). ``points`` are returned as a magnitude; the
     indicator's kind (bonus/penalty) gives the sign.
+
+    ``cap_mode`` is a reading where a seed can be read two ways: ``cap`` (the total is capped), ``none`` (no cap:
+    every event counts) or ``soft`` (every event counts; a total above the cap is warned about). ``reading`` names
+    the reading in force; when set, a warning says so wherever the reading decides an outcome (a raw total above
+    the cap). ``labels`` gives a level the seed's wording where it differs from the item name in files (item
+省级通报, shown 省级及以上通报); a file may use either.
     """
 
     type = "events"
@@ -59,24 +72,31 @@ class Events(Rule):
     judged: JudgedEvent | None = None
     posts: Posts | None = None
     cap: float
+    cap_mode: Literal["cap", "none", "soft"] = "cap"
+    reading: str = ""
     merge_by_ref: bool = True
     unit_word: str = "件"
+    labels: dict[str, str] = {}  # a level's display label where it differs from its item name in files
 
     def items(self, ind):
-        specs = [ItemSpec(level, "count", required=False, multi=True, empty_means=1.0, hint="件数（空=1）")
+        specs = [ItemSpec(level, "count", required=False, multi=True, empty_means=1.0, hint="件数（空=1）",
+                          aliases=(self.labels[level],) if level in self.labels else ())
                  for level in self.levels]
         if self.judged:
-            specs.append(ItemSpec(self.judged.item, "number", required=False, multi=True, lo=self.judged.lo,
-                                  hi=self.judged.hi,
-                                  hint=f"每次 {fmt_points(self.judged.lo)}–{fmt_points(self.judged.hi)} 分"))
+            j = self.judged
+            specs.append(ItemSpec(j.item, "number", required=False, multi=True, lo=j.lo, hi=j.hi, soft=j.soft,
+                                  hint=f"每次 {fmt_points(j.lo)}–{fmt_points(j.hi)} 分"))
         if self.posts:
             specs.append(ItemSpec(self.posts.item, "count", required=False, multi=True, hint="单篇阅读量"))
         return specs
 
     def max_points(self, ind):
-        return float(self.cap)
+        return frac(self.cap)
 
-    def check(self, rows, ind):
+    def event_levels(self):
+        return {level: frac(p) for level, p in self.levels.items()}
+
+    def check(self, rows, ind, ctx=DEFAULT_CONTEXT):
         problems: list[Problem] = []
         if not self.merge_by_ref or len(rows) == 0:
             return problems
@@ -87,40 +107,58 @@ class Events(Rule):
                                           f"实际为 “{value}” (a level row with a ref must have value 1)"))
         return problems
 
-    def warnings(self, rows, ind) -> list[Problem]:
-        """Identical event rows without ref: counted twice as the rule says, but flagged for a clerk."""
+    def warnings(self, rows, ind, ctx=DEFAULT_CONTEXT) -> list[Problem]:
+        """Identical event rows without ref (the same item and the same number: "3.9" = "3.90", an empty count =
+        1): counted twice as the rule says, but flagged for a clerk."""
         if len(rows) == 0:
             return []
         plain = rows[rows["ref"] == ""]
-        dup = plain[plain.duplicated(["period", "entity", "item", "value"], keep="first")]
+        dup = plain[plain.duplicated(["period", "entity", "item", "num"], keep="first")]
         return [Problem(line, f"{period} {entity} 指标 {ind.code} 有与前面完全相同的 {item}={value} 行，已按两次计入；"
                               f"请核对是否重复录入 (possible double entry)", "warning")
                 for line, period, entity, item, value in
                 zip(dup["line"], dup["period"], dup["entity"], dup["item"], dup["value"])]
 
-    def row_points(self, rows: pd.DataFrame) -> np.ndarray:
-        """Points of each row: level × count, a judged row's own value, or a post's points from its reads."""
-        code, items = text_codes(rows["item"]) if len(rows) else (np.zeros(0, dtype="int64"), np.array([]))
-        num = rows["num"].to_numpy(dtype="float64")
-        pts = np.array([self.levels.get(i, np.nan) for i in items], dtype="float64")[code] * num
-        if self.judged:
-            pts = np.where((items == self.judged.item)[code], num, pts)
-        if self.posts:
-            p = self.posts
-            extra = np.minimum(p.extra_max, p.step * np.floor(num / p.per))
-            pts = np.where((items == p.item)[code], p.base + extra, pts)
-        return np.nan_to_num(pts)
+    def outcome_warnings(self, result, units, ind) -> list[Problem]:
+        """Where the cap reading decided the points: a raw total above the cap."""
+        if result.raw is None or not (self.reading or self.cap_mode == "soft"):
+            return []
+        over = result.raw > frac(self.cap)
+        verb = "扣" if ind.kind == "penalty" else "加"
+        counted = {"cap": f"按{fmt_points(self.cap)}分计", "none": "全部计入（不封顶）",
+                   "soft": "全部计入（上限为本地规则，仅提醒）"}[self.cap_mode]
+        raw = result.raw.to_float()
+        return [Problem(f"{p} {e} 指标 {ind.code}",
+                        f"{ind.name}合计{verb}{fmt_points(r)}分，超过{fmt_points(self.cap)}分上限，{counted}"
+                        f"{'（读法：' + self.reading + '）' if self.reading else ''} (total above the cap)", "warning")
+                for p, e, r in zip(units["period"].astype(str)[over], units["entity"].astype(str)[over], raw[over])]
 
-    def score(self, rows, units, ind, ctx=None):
+    def row_points(self, rows: pd.DataFrame, ctx: ScoreContext = DEFAULT_CONTEXT) -> Q:
+        """Exact points of each row: level × count, a judged row's own value, or a post's points from its reads."""
+        code, items = text_codes(rows["item"]) if len(rows) else (np.zeros(0, dtype="int64"), np.array([]))
+        num = row_q(rows, ctx, empty_means=1)
+        per_level = Q.from_codes(code, [frac(self.levels.get(i, 0)) for i in items])
+        pts = per_level * num
+        if self.judged:
+            pts = num.where((items == self.judged.item)[code], pts) if len(items) else pts
+        if self.posts and len(items):
+            p = self.posts
+            extra = (Q(np.asarray((num / frac(p.per)).floor(), dtype="int64")) * frac(p.step)).minimum(
+                frac(p.extra_max)) + frac(p.base)
+            pts = extra.where((items == p.item)[code], pts)
+        return pts
+
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        n_units = len(units)
         if len(rows) == 0:
-            return pd.DataFrame({"points": np.zeros(len(units)), "reason": np.array([""] * len(units), dtype=object)},
-                                index=units.index)
+            zero = Q.zeros(n_units)
+            return RuleResult(zero, np.array([""] * n_units, dtype=object) if ctx.reasons else None, raw=zero)
         pos = unit_positions(rows, units)
-        pts = self.row_points(rows)
+        pts = self.row_points(rows, ctx)
+        num = row_q(rows, ctx, empty_means=1)
         merged = np.zeros(len(rows), dtype=bool)
         # a canonical order that never depends on the input's row order: points (high first), item, value, ref
-        canon = np.lexsort((text_order(rows["ref"]), rows["num"].to_numpy(dtype="float64"),
-                            text_order(rows["item"]), -pts))
+        canon = np.lexsort((text_order(rows["ref"]), exact_order(num), text_order(rows["item"]), -exact_order(pts)))
         keep = canon
         if self.merge_by_ref:
             # one event per (unit, ref); a row without ref is an event of its own
@@ -132,24 +170,57 @@ class Events(Rule):
             merged = with_ref & (np.bincount(key)[key] > 1)
             keep = canon[np.sort(np.unique(key[canon], return_index=True)[1])]  # each event's best row
         keep = keep[pos[keep] >= 0]
-        sign = "−" if ind.kind == "penalty" else "+"
-        text = _event_text(rows, keep, pts, merged, self, sign)
-        raw = np.zeros(len(units))
-        summed = pd.Series(pts[keep]).groupby(pos[keep], sort=True).sum()  # compensated, in row order
-        raw[summed.index.to_numpy()] = summed.to_numpy()
-        points = np.minimum(float(self.cap), raw)
+        raw = pts[keep].sum_by(pos[keep], n_units)
+        points = raw if self.cap_mode != "cap" else raw.minimum(frac(self.cap))
+        reason = None
+        if ctx.reasons:
+            sign = "−" if ind.kind == "penalty" else "+"
+            text = _event_text(rows, keep, pts.to_float(), num.to_float(), merged, self, sign)
+            over = raw > frac(self.cap)
+            capped = over & (self.cap_mode == "cap")
 
-        def tail(points, over, earned):
-            total = np.where(earned, "，合计" + sign + fmt_points_many(points), "")
-            return total.astype(object) + np.where(over, f"（合计超过上限，按{fmt_points(self.cap)}分计）", "")
+            def tail(points, capped, earned):
+                total = np.where(earned, "，合计" + sign + fmt_points_many(points), "")
+                return total.astype(object) + np.where(capped, f"（合计超过上限，按{fmt_points(self.cap)}分计）", "")
 
-        reason = pc.binary_join_element_wise(_join_per_unit(pos[keep], text, len(units)),
-                                             _arrow(distinct_text(tail, points, raw > self.cap, raw > 0)), "")
-        return pd.DataFrame({"points": points, "reason": pd.array(reason, dtype="str")}, index=units.index)
+            reason = pc.binary_join_element_wise(
+                _join_per_unit(pos[keep], text, n_units),
+                _arrow(distinct_text(tail, points.to_float(), capped, raw.positive())), "")
+            reason = pd.array(reason, dtype="str")
+        return RuleResult(points, reason, raw=raw)
+
+    def demo_rows(self, rng, ind, quality, period, entity, rate):
+        """A few events: posts with their reads, judged amounts, levels, and sometimes one matter at two levels."""
+        rows = []
+        bonus = ind.kind == "bonus"
+        specs = self.items(ind)
+        n = rng.poisson(rate * max(0.2, (0.9 + 0.3 * quality) if bonus else (0.7 - 0.3 * quality)))
+        for k in range(int(n)):
+            spec = specs[int(rng.integers(0, len(specs)))]
+            ref = ""
+            if self.posts and spec.name == self.posts.item:
+                value = str(int(rng.choice([300, 800, 1200, 2500, 6000, 9999, 15000])))
+                ref = f"稿-{entity}-{period}-{k}"
+            elif spec.kind == "number":
+                if spec.hi - spec.lo >= 1:
+                    value = _short(rng.choice(np.arange(spec.lo, spec.hi + 1e-9, 1.0)))
+                else:  # tiny schemes (Rudong's 额外加分 0–0.05): fifths of the range, each event its own ref
+                    value = _short(rng.choice(np.linspace(spec.lo, spec.hi, 6)[1:]))
+                    ref = f"事项-{entity}-{period}-{k}"
+            else:
+                value = "1"
+            rows.append({"indicator": ind.code, "item": spec.name, "value": value, "ref": ref})
+        levels = list(self.levels)
+        if bonus and self.merge_by_ref and len(levels) >= 2 and rng.random() < 0.25:
+            ref = f"事项-{entity}-{period}"
+            for level in levels[:2]:
+                rows.append({"indicator": ind.code, "item": level, "value": "1", "ref": ref})
+        return rows
 
     def describe(self, ind):
         verb = "扣" if ind.kind == "penalty" else "加"
-        parts = [f"{level}每{self.unit_word}{verb}{fmt_points(p)}分" for level, p in self.levels.items()]
+        parts = [f"{self.labels.get(level, level)}每{self.unit_word}{verb}{fmt_points(p)}分"
+                 for level, p in self.levels.items()]
         if self.judged:
             parts.insert(0, f"视情况每次{verb}{fmt_points(self.judged.lo)}-{fmt_points(self.judged.hi)}分")
         if self.posts:
@@ -157,16 +228,23 @@ class Events(Rule):
             parts.append(f"{p.item}每篇{verb}{fmt_points(p.base)}分，单篇阅读量每过{fmt_points(p.per)}人次"
                          f"再{verb}{fmt_points(p.step)}分，最多{verb}{fmt_points(p.extra_max)}分")
         tail = "同一事项涉及多个层级的按最高分值计，" if self.merge_by_ref else "每次分别计，"
-        return "；".join(parts) + f"。{tail}最高{verb}{fmt_points(self.cap)}分。"
+        cap = {"cap": f"最高{verb}{fmt_points(self.cap)}分", "none": "不设上限",
+               "soft": f"通常最高{verb}{fmt_points(self.cap)}分（超过时提醒）"}[self.cap_mode]
+        return "；".join(parts) + f"。{tail}{cap}。"
 
 
-def _event_text(rows: pd.DataFrame, keep: np.ndarray, pts: np.ndarray, merged: np.ndarray, rule: Events,
-                sign: str) -> pd.Categorical:
+def _short(v) -> str:
+    return f"{float(v):.4f}".rstrip("0").rstrip(".")
+
+
+def _event_text(rows: pd.DataFrame, keep: np.ndarray, pts: np.ndarray, num: np.ndarray, merged: np.ndarray,
+                rule: Events, sign: str) -> pd.Categorical:
     """"国家级 1件 +5" for each kept row, in ``keep`` order (built once per distinct row)."""
 
     def build(item, num, pts, merged):
         num = fmt_points_many(num)
-        count_text = item + " " + num + rule.unit_word
+        shown = np.array([rule.labels.get(i, i) for i in item], dtype=object)
+        count_text = shown + " " + num + rule.unit_word
         if rule.judged:
             count_text = np.where(item == rule.judged.item, item, count_text)
         if rule.posts:
@@ -176,7 +254,7 @@ def _event_text(rows: pd.DataFrame, keep: np.ndarray, pts: np.ndarray, merged: n
 
     code, items = text_codes(rows["item"])
     return distinct_text(lambda c, num, pts, merged: build(items[c], num, pts, merged),
-                         code[keep], rows["num"].to_numpy(dtype="float64")[keep], pts[keep], merged[keep])
+                         code[keep], num[keep], pts[keep], merged[keep])
 
 
 def _arrow(texts: pd.Categorical) -> pa.Array:

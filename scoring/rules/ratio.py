@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
-import pandas as pd
 
-from scoring.exact import fmt_points
+from scoring.exact import Q, fmt_points, frac
+from scoring.kinds import ItemSpec
 from scoring.problems import Problem
-from scoring.rules.base import ItemSpec, Rule, fragment, item_value, num_text, register
+from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, register
+from scoring.rules.values import fragment, item_q, num_text
 
 
 @register
@@ -36,27 +36,30 @@ class Ratio(Rule):
         return [ItemSpec(self.item, "number", lo=self.lo, hi=self.hi,
                          hint=f"{fmt_points(self.lo)}–{fmt_points(self.hi)}（{self.unit}）")]
 
-    def warnings(self, rows, ind) -> list[Problem]:
+    def warnings(self, rows, ind, ctx=DEFAULT_CONTEXT) -> list[Problem]:
         """A rate in (0, 1] is probably a fraction typed for a percent (0.935 for 93.5%): shown, not blocking."""
         odd = rows[(rows["item"] == self.item) & (rows["num"] > 0) & (rows["num"] <= 1)]
         return [Problem(line, f"{entity} 指标 {ind.code} 的{self.item}为 {value}{self.unit}，是否把百分数填成了小数？"
                               f"应填如 93.5 (a rate ≤ 1 looks like a fraction; enter a percent)", "warning")
                 for line, entity, value in zip(odd["line"], odd["entity"], odd["value"])]
 
-    def fraction(self, rate: np.ndarray) -> np.ndarray:
-        """The share of the maximum a rate earns, in [0, 1]."""
+    def fraction(self, rate: Q) -> Q:
+        """The share of the maximum a rate earns, in [0, 1] (exact)."""
         if self.formula == "target_proportional":
-            return np.minimum(1.0, rate / self.target)
-        return np.where(rate >= self.target, 1.0, rate / 100.0)
+            return (rate / frac(self.target)).minimum(1)
+        return (rate / 100).where(rate < frac(self.target), 1)
 
-    def score(self, rows, units, ind, ctx=None):
-        rate = item_value(rows, units, self.item)
-        points = float(ind.max) * self.fraction(rate)
-        lost = ind.max - points
-        how = ("÷" + fmt_points(self.target)) if self.formula == "target_proportional" else "%"
-        text = (self.item + num_text(rate) + self.unit + "，不足" + fmt_points(self.target) + self.unit + "，按"
-                + num_text(rate) + how + "比例得" + num_text(points) + "分 −" + num_text(lost))
-        return pd.DataFrame({"points": points, "reason": fragment(lost > 0, text)}, index=units.index)
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        rate = item_q(rows, units, self.item, ctx)
+        points = self.fraction(rate) * frac(ind.max)
+        reason = None
+        if ctx.reasons:
+            lost = frac(ind.max) - points
+            how = ("÷" + fmt_points(self.target)) if self.formula == "target_proportional" else "%"
+            text = (self.item + num_text(rate) + self.unit + "，不足" + fmt_points(self.target) + self.unit + "，按"
+                    + num_text(rate) + how + "比例得" + num_text(points) + "分 −" + num_text(lost))
+            reason = fragment(lost.positive(), text)
+        return RuleResult(points, reason)
 
     def describe(self, ind):
         target = f"{fmt_points(self.target)}{self.unit}"

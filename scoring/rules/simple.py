@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.exact import fmt_points
-from scoring.rules.base import (ItemSpec, Rule, by_unit, distinct_text, fragment, item_value, num_text,
-                                register)
+from scoring.exact import Q, fmt_points, frac
+from scoring.kinds import ItemSpec
+from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, register
+from scoring.rules.values import by_unit, distinct_text, fragment, item_q, num_text
 
 
 @register
@@ -26,16 +27,19 @@ class Tier(Rule):
     def items(self, ind):
         return [ItemSpec(self.item, "label", labels=tuple(self.levels), hint="／".join(self.levels))]
 
-    def score(self, rows, units, ind, ctx=None):
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
         sel = (rows["item"] == self.item).to_numpy(dtype=bool)
         value = by_unit(rows, units, rows["value"].to_numpy(dtype=object), sel, fill="")
         label = pd.Series(value, dtype=object).astype(str).str.strip()
-        points = label.map(self.levels).fillna(0.0).to_numpy(dtype="float64")
-        lost = ind.max - points
-        reason = distinct_text(lambda label, points, lost: fragment(
-            lost > 0, label + "，得" + num_text(points) + "分 −" + num_text(lost)), label.to_numpy(dtype=object),
-            points, lost)
-        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+        codes, labels = pd.factorize(label.to_numpy(dtype=object))
+        points = Q.from_codes(codes, [frac(self.levels.get(str(t), 0)) for t in labels])
+        reason = None
+        if ctx.reasons:
+            lost = frac(ind.max) - points
+            reason = distinct_text(lambda label, pts, lost: fragment(
+                lost > 0, label + "，得" + num_text(pts) + "分 −" + num_text(lost)), label.to_numpy(dtype=object),
+                points.to_float(), lost.to_float())
+        return RuleResult(points, reason)
 
     def describe(self, ind):
         parts = "，".join(f"{k}得{fmt_points(v)}分" for k, v in self.levels.items())
@@ -62,19 +66,22 @@ class Award(Rule):
             ItemSpec(self.unit_item, "count", hint="个数"),
         ]
 
-    def score(self, rows, units, ind, ctx=None):
-        flag = item_value(rows, units, self.base_item)
-        n = item_value(rows, units, self.unit_item)
-        raw = self.base_points * flag + self.unit_points * n
-        points = np.minimum(float(ind.max), raw)
-        lost = ind.max - points
-        def text(flag, n, points, lost):
-            flag_txt = pd.Series(np.where(flag > 0, "是", "否"))
-            return fragment(lost > 0, self.base_item + flag_txt + "，" + self.unit_item + " " + num_text(n)
-                            + "，得" + num_text(points) + "分 −" + num_text(lost))
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        flag = item_q(rows, units, self.base_item, ctx)
+        n = item_q(rows, units, self.unit_item, ctx)
+        raw = flag * frac(self.base_points) + n * frac(self.unit_points)
+        points = raw.minimum(frac(ind.max))
+        reason = None
+        if ctx.reasons:
+            lost = frac(ind.max) - points
 
-        return pd.DataFrame({"points": points, "reason": distinct_text(text, flag, n, points, lost)},
-                            index=units.index)
+            def text(flag, n, points, lost):
+                flag_txt = pd.Series(np.where(flag > 0, "是", "否"))
+                return fragment(lost > 0, self.base_item + flag_txt + "，" + self.unit_item + " " + num_text(n)
+                                + "，得" + num_text(points) + "分 −" + num_text(lost))
+
+            reason = distinct_text(text, flag.to_float(), n.to_float(), points.to_float(), lost.to_float())
+        return RuleResult(points, reason, raw=raw)
 
     def describe(self, ind):
         return (
@@ -100,11 +107,13 @@ class Judged(Rule):
         return [ItemSpec(self.item, "judged", lo=self.lo, hi=self.hi,
                          hint=f"0 或 {fmt_points(self.lo)}–{fmt_points(self.hi)}")]
 
-    def score(self, rows, units, ind, ctx=None):
-        d = item_value(rows, units, self.item)
-        points = np.maximum(0.0, ind.max - d)
-        reason = distinct_text(lambda d: fragment(d > 0, self.item + " −" + num_text(d)), d)
-        return pd.DataFrame({"points": points, "reason": reason}, index=units.index)
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        d = item_q(rows, units, self.item, ctx)
+        points = (frac(ind.max) - d).maximum(0)
+        reason = None
+        if ctx.reasons:
+            reason = distinct_text(lambda d: fragment(d > 0, self.item + " −" + num_text(d)), d.to_float())
+        return RuleResult(points, reason)
 
     def describe(self, ind):
         return f"视情扣{fmt_points(self.lo)}-{fmt_points(self.hi)}分（未扣则为0）。"
@@ -127,12 +136,14 @@ class Direct(Rule):
         return [ItemSpec(self.item, "number", lo=self.lo, hi=self.hi,
                          hint=f"{fmt_points(self.lo)}–{fmt_points(self.hi)}")]
 
-    def score(self, rows, units, ind, ctx=None):
-        v = item_value(rows, units, self.item)
-        lost = ind.max - v
-        reason = distinct_text(lambda v, lost: fragment(lost > 0, "得" + num_text(v) + "分 −" + num_text(lost)),
-                               v, lost)
-        return pd.DataFrame({"points": v, "reason": reason}, index=units.index)
+    def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
+        v = item_q(rows, units, self.item, ctx)
+        reason = None
+        if ctx.reasons:
+            lost = frac(ind.max) - v
+            reason = distinct_text(lambda v, lost: fragment(lost > 0, "得" + num_text(v) + "分 −" + num_text(lost)),
+                                   v.to_float(), lost.to_float())
+        return RuleResult(v, reason)
 
     def describe(self, ind):
         return f"直接录入得分（{fmt_points(self.lo)}–{fmt_points(self.hi)}分）。"

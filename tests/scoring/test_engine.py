@@ -34,7 +34,7 @@ def test_composite_daily_is_base_plus_bonus_minus_penalty_not_floored(zichuan):
     日常评估 = Σ 一至七项 + 加分 − 减分, not floored at 0; final = 0.7 × daily + 0.3 × showcase."""
     worst = {("1.1", ""): "基础型", ("1.2", "基础型全覆盖"): "0", ("1.2", "标杆型站点数"): "0",
              ("1.3", "缺项数"): "4", ("2.1", "缺项数"): "6", ("2.2", "酌情扣分"): "4",
-             **{(c, "名次"): "30" for c in ("2.3", "3.1", "3.2", "3.3", "3.4", "4.2", "7")},
+             **{(c, "名次"): "3" for c in ("2.3", "3.1", "3.2", "3.3", "3.4", "4.2", "7")},
              ("4.1", "未设自助服务区"): "1", ("4.1", "设备故障次数"): "3", ("5.1", "问题次数"): "5",
              ("5.2", "制度不健全"): "1", ("5.2", "未建台账"): "1", ("5.2", "落实不到位次数"): "3",
              ("6", "第1月"): "0", ("6", "第2月"): "0", ("6", "第3月"): "0", ("showcase", ""): "50"}
@@ -56,9 +56,11 @@ def test_composite_daily_is_base_plus_bonus_minus_penalty_not_floored(zichuan):
         # 98 + 1 − 5 = 94; 0.7 × 94 + 0.3 × 90 = 92.8
         {"entity": "B镇", "base": 98.0, "bonus": 1.0, "penalty": -5.0, "daily": 94.0, "showcase": 90.0,
          "final": 92.8, "rank": 2, "grade": "好", "flag": ""},
-        # only 2.2 keeps 2 points; penalties 12 (8.4) and 12.5 (8.5) each capped at 10: daily 2 − 20 = −18, not floored
-        {"entity": "C镇", "base": 2.0, "bonus": 0.0, "penalty": -20.0, "daily": -18.0, "showcase": 50.0,
-         "final": 2.4, "rank": 3, "grade": "好", "flag": ""},
+        # last place (3rd of 3) on every ladder: 2.3 7 + 3.1 7 + 3.2–3.4 3.6 × 3 + 4.2 4.4 + 7 9 = 38.2, plus 2.2's
+        # 2 points; penalties 12 (8.4) and 12.5 (8.5) each capped at 10: daily 40.2 − 20 = 20.2, not floored;
+        # 0.7 × 20.2 + 0.3 × 50 = 29.14
+        {"entity": "C镇", "base": 40.2, "bonus": 0.0, "penalty": -20.0, "daily": 20.2, "showcase": 50.0,
+         "final": 29.14, "rank": 3, "grade": "好", "flag": ""},
     ]
 
 
@@ -72,18 +74,22 @@ def test_exact_final_tie_ranks_equal_and_flag_goes_to_higher_daily(zichuan):
         # daily 92.4: 标准型 −4, 3.2 at place 4 −0.6, 3 findings −3
         + unit("B镇", {("1.1", ""): "标准型", ("3.2", "名次"): "4", ("5.1", "问题次数"): "3", ("showcase", ""): "81.4"})
         + unit("C镇", {("1.1", ""): "标准型", ("5.1", "问题次数"): "4", ("showcase", ""): "80"})
+        # a fourth unit, so that B镇's 4th place on 3.2 is a place that exists (名次 ≤ the units ranked)
+        + unit("D镇", {("1.1", ""): "基础型", ("showcase", ""): "60"})
     )
     league = score(frame(rows), zichuan).league
     assert league[["entity", "daily", "showcase", "final", "rank", "grade", "flag"]].to_dict("records") == [
         {"entity": "A镇", "daily": 93.0, "showcase": 80.0, "final": 89.1, "rank": 1, "grade": "好", "flag": "红旗"},
         {"entity": "B镇", "daily": 92.4, "showcase": 81.4, "final": 89.1, "rank": 1, "grade": "好", "flag": ""},
         {"entity": "C镇", "daily": 92.0, "showcase": 80.0, "final": 88.4, "rank": 3, "grade": "好", "flag": ""},
+        {"entity": "D镇", "daily": 90.0, "showcase": 60.0, "final": 81.0, "rank": 4, "grade": "好", "flag": ""},
     ]
     assert list(league["award_note"]) == [
         "A镇、B镇 总分并列第一；比较日常评估：A镇较高；"
         "按本地规则：总分并列第一时，依次比较日常评估、风采展示得分（原文未规定），红旗授予 A镇",
         "A镇、B镇 总分并列第一；比较日常评估：A镇较高；"
         "按本地规则：总分并列第一时，依次比较日常评估、风采展示得分（原文未规定），红旗授予 A镇",
+        "",
         "",
     ]
 

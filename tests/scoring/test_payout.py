@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from scoring.payout import Band, Money, Payout, Window, band_for, contract_years, lost_point_costs, payout_money, \
-    payout_table, window_of, year1_shortfall
+from scoring.payout import (Band, Money, Payout, Window, band_for, contract_years, lost_point_costs, payout_money,
+                            payout_table, shortfall, window_of, year1_shortfall)
 from scoring.rubric import load_rubric
 
 
@@ -82,9 +82,29 @@ def test_every_band_pays_its_share_of_the_pot(haikou, score, net):
     assert payout_money(score, 11_265_500, 0, haikou.payout).net == Decimal(net)
 
 
-def test_a_shortfall_larger_than_the_band_amount_gives_a_negative_net(haikou):
-    # X<60 pays 0; 3 persons short still cost 3 × 5,632.75 = 16,898.25 (net not floored, A20)
-    assert payout_money(50, 11_265_500, 3, haikou.payout).net == Decimal("-16898.25")
+def test_a_shortfall_larger_than_the_band_amount_is_floored_at_zero_by_default(haikou):
+    """Seed 003 (五 (二) 注 2): "未通过一人按中标价*10%*0.5%扣除" — the deduction comes out of the 绩效考核金额 (注 1:
+    "绩效考核金额=中标价*10%*考核系数"), so the net is floored at 0 (reading A20, ``floor_at_zero: true``)."""
+    # X<60 pays 0; 3 persons short cost 3 × 5,632.75 = 16,898.25, more than the band amount
+    money = payout_money(50, 11_265_500, 3, haikou.payout)
+    assert (money.net, money.floored) == (Decimal("0.00"), True)
+
+
+def test_without_the_floor_a_shortfall_gives_a_negative_net(haikou):
+    """Seed 003 (五 (二) 注 2): "未通过一人按中标价*10%*0.5%扣除" — with ``floor_at_zero: false`` the negative net is shown
+    for the office to settle."""
+    unfloored = haikou.payout.model_copy(update={"floor_at_zero": False})
+    money = payout_money(50, 11_265_500, 3, unfloored)
+    assert (money.net, money.floored) == (Decimal("-16898.25"), False)
+
+
+@pytest.mark.parametrize("basis, expected", [("target", 2), ("every_unpassed", 9)])
+def test_who_the_certification_deduction_counts_is_a_setting(haikou, basis, expected):
+    """Seed 003 (五 (二) 注 2): "服务期年度内行政办事员通过率未达到实质性条款要求的，未通过一人按中标价*10%*0.5%扣除。"
+    A target of 56 certified persons, 54 passed out of 63 staff: 2 short of the target (default), or 9 not passed
+    (``shortfall_basis: every_unpassed``)."""
+    payout = haikou.payout.model_copy(update={"shortfall_basis": basis})
+    assert shortfall(payout, target=56, certified=54, staff=63 if basis == "every_unpassed" else None) == expected
 
 
 @pytest.mark.parametrize("staff, passed, short", [

@@ -56,7 +56,8 @@ EVENT = st.one_of(
 
 
 @st.composite
-def unit_facts(draw, entity: str, period: str, group: str, modes: dict[str, str]) -> list[dict]:
+def unit_facts(draw, entity: str, period: str, group: str, modes: dict[str, str], ranked: int) -> list[dict]:
+    """One unit's facts; a given 名次 is at most ``ranked``, the number of units ranked in its group."""
     values = {
         ("1.1", ""): draw(st.sampled_from(["标杆型", "标准型", "基础型", "未达标"])),
         ("1.2", "基础型全覆盖"): draw(FLAG),
@@ -76,7 +77,7 @@ def unit_facts(draw, entity: str, period: str, group: str, modes: dict[str, str]
         ("showcase", ""): draw(decimal(0, 100, 1)),
     }
     for code in RANK_CODES:
-        values[(code, modes[code])] = draw(MEASURE) if modes[code] == "实绩" else str(draw(st.integers(1, 30)))
+        values[(code, modes[code])] = draw(MEASURE) if modes[code] == "实绩" else str(draw(st.integers(1, ranked)))
     rows = [fact(entity, c, item, v, period=period, group=group) for (c, item), v in values.items()]
     for code, item, value, ref in draw(st.lists(EVENT, max_size=5)):
         rows.append(fact(entity, code, item, value, ref, period=period, group=group))
@@ -93,8 +94,10 @@ def quarters(draw) -> pd.DataFrame:
         n = draw(st.integers(3, 15))
         groups = draw(st.sampled_from([("",), ("东", "西")]))
         modes = {code: draw(st.sampled_from(["名次", "实绩"])) for code in RANK_CODES}
+        sizes = {g: len(range(k, n, len(groups))) for k, g in enumerate(groups)}
         for i in range(n):
-            rows += draw(unit_facts(f"U{i:02d}", period, groups[i % len(groups)], modes))
+            group = groups[i % len(groups)]
+            rows += draw(unit_facts(f"U{i:02d}", period, group, modes, sizes[group]))
     return frame(rows)
 
 
@@ -140,7 +143,39 @@ def test_daily_minus_bonus_and_penalty_is_the_base_sum(zichuan, obs):
     assert np.allclose(league["daily"] - (league["bonus"] + league["penalty"]), base_sum, rtol=0, atol=1e-9)
     assert np.allclose(league["base"], base_sum, rtol=0, atol=1e-9)
     assert (league["penalty"] <= 0).all() and (league["bonus"] >= 0).all()
-    assert np.allclose(league["final"], round4(0.7 * league["daily"] + 0.3 * league["showcase"]), rtol=0, atol=1e-9)
+
+
+@given(obs=quarters())
+def test_every_final_is_the_exact_sum_of_its_parts_rounded_once(zichuan, obs):
+    """DESIGN (Exactness): "Points are computed exactly (rationals), summed exactly, and rounded half-up to 4
+    decimals once". Recomputed here from the exact points of every indicator, with Fractions."""
+    result = scored(obs, zichuan)
+    exact = result.exact
+    per_unit = {code: q.fractions() for code, q in exact.indicators.items()}
+    league = result.league.set_index(["period", "entity"])
+    for k, (period, entity) in enumerate(zip(exact.units["period"], exact.units["entity"])):
+        daily = sum((per_unit[i.code][k] for i in zichuan.indicators if i.code != "showcase"), Fraction(0))
+        showcase = per_unit["showcase"][k]
+        final = Fraction(7, 10) * daily + Fraction(3, 10) * showcase
+        row = league.loc[(period, entity)]
+        assert Fraction(str(row["final"])) == half_up4(final)
+        assert Fraction(str(row["daily"])) == half_up4(daily)
+        assert Fraction(str(row["showcase"])) == half_up4(showcase)
+
+
+@given(obs=quarters(), seed=st.integers(0, 2**32 - 1))
+def test_trailing_zeros_change_nothing(zichuan, obs, seed):
+    """Writing any number with extra trailing zeros ("92.4" → "92.400", "3" → "3.00") changes no output."""
+    rng = np.random.default_rng(seed)
+    numeric = obs["value"].str.fullmatch(r"\d+(\.\d+)?") & (rng.random(len(obs)) < 0.5)
+    padded = obs.copy()
+    padded.loc[numeric, "value"] = [v + ("" if "." in v else ".") + "0" * int(rng.integers(1, 4))
+                                    for v in padded.loc[numeric, "value"]]
+    a, b = scored(obs, zichuan), scored(padded, zichuan)
+    pd.testing.assert_frame_equal(a.league, b.league)
+    pd.testing.assert_frame_equal(a.detail, b.detail)  # reasons included
+    # the same warnings at the same places (a message may quote the text as typed: "3.90")
+    assert [(p.where, p.severity) for p in a.warnings] == [(p.where, p.severity) for p in b.warnings]
 
 
 @given(obs=quarters(), seed=st.integers(0, 2**32 - 1))

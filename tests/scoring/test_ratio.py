@@ -5,9 +5,12 @@ Reading (docs/rubrics/rudong-2021.md §3, R1): points = 0.05 × min(1, 满意度
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from scoring.engine import score
+from scoring.exact import Q
 from scoring.rules.ratio import Ratio
 from tests.scoring.preset_helpers import points, preset_only, rows
 
@@ -53,9 +56,9 @@ def test_the_proportional_alternative_is_a_rubric_setting(satisfaction):
     # formula: proportional — 0.05 × 90% = 0.045 (R2 in the docs; a jump at 95%)
     ind = satisfaction.indicator("1.6.2")
     rule = Ratio(target=95, formula="proportional")
-    import numpy as np
-    assert rule.fraction(np.array([90.0, 95.0, 100.0])).tolist() == [0.9, 1.0, 1.0]
-    assert ind.rule.fraction(np.array([90.0, 95.0, 100.0])).tolist() == [90 / 95, 1.0, 1.0]
+    rates = Q.from_fractions([90, 95, 100])
+    assert rule.fraction(rates).fractions() == [Fraction(9, 10), 1, 1]
+    assert ind.rule.fraction(rates).fractions() == [Fraction(90, 95), 1, 1]  # exact: 18/19, never a float
 
 
 def test_describe_states_the_formula(satisfaction):

@@ -10,7 +10,8 @@ import pytest
 
 from scoring.engine import score
 from scoring.problems import InputError, Problem
-from tests.conftest import SEED_002, by_entity, fact, frame, quotes_not_in_seed, unquoted_tests, zichuan_only
+from tests.conftest import (SEED_002, by_entity, fact, frame, named, place_fillers, quotes_not_in_seed, unquoted_tests,
+                            zichuan_only)
 
 
 def scored(code: str, rows: list[dict], **settings) -> dict:
@@ -150,11 +151,12 @@ def test_rank_ladder_with_given_places(code, places, points):
     Places are given (item 名次)."""
     names = [f"U{i}" for i in range(len(places))]
     rows = [fact(e, code, "名次", p) for e, p in zip(names, places)]
+    rows += place_fillers(code, rows, max(int(p) for p in places))  # a place never exceeds the units ranked
     got = score(frame(rows), zichuan_only(code)).detail
     mx = points[0]
     lost = [round(mx - pt, 4) for pt in points]
     reasons = [f"第{p}名 −{_short(off)}" if off else "" for p, off in zip(places, lost)]
-    assert by_entity(got, code, ("place", "points", "lost", "reason")) == {
+    assert named(by_entity(got, code, ("place", "points", "lost", "reason"))) == {
         e: (float(p), pt, off, why) for e, p, pt, off, why in zip(names, places, points, lost, reasons)}
 
 
@@ -164,7 +166,8 @@ def _short(x: float) -> str:
 
 def test_rank_3_2_place_25_floors_at_zero():
     """Seed 002 (3.2): "根据工作落实情况，第一名得4分，每递减一个名次扣0.2分。" — 4 − 0.2 × 24 < 0 gives 0, not −0.8."""
-    assert scored("3.2", [fact("A镇", "3.2", "名次", "25")]) == {"A镇": (0.0, 4.0, "第25名 −4")}
+    rows = [fact("A镇", "3.2", "名次", "25")]
+    assert named(scored("3.2", rows + place_fillers("3.2", rows, 25))) == {"A镇": (0.0, 4.0, "第25名 −4")}
 
 
 def test_rank_from_measure_uses_competition_ranking():
@@ -220,7 +223,7 @@ def test_deduct_4_1_no_self_service_area_two_points_each_malfunction_one():
         "D镇": ("1", "2"),
         "E镇": ("是", "3"),  # exactly 5 off
         "F镇": ("1", "4"),  # 6 off → 0, 扣完为止
-        "G镇": ("无", "1"),
+        "G镇": ("否", "1"),
     }
     rows = [r for e, (flag, n) in cases.items()
             for r in (fact(e, "4.1", "未设自助服务区", flag), fact(e, "4.1", "设备故障次数", n))]
@@ -407,9 +410,9 @@ def test_events_8_4_judged_and_circulated_penalties_cap_10():
     assert scored("8.4", rows) == {
         "A镇": (-2.0, 2.0, "酌情扣分 −2，合计−2"),
         "B镇": (-3.5, 3.5, "酌情扣分 −2.5；酌情扣分 −1，合计−3.5"),
-        "C镇": (-6.0, 6.0, "省级通报 2次 −6，合计−6"),
+        "C镇": (-6.0, 6.0, "省级及以上通报 2次 −6，合计−6"),
         "D镇": (-5.0, 5.0, "市局通报 3次 −3；市级通报 1次 −2，合计−5"),
-        "E镇": (-10.0, 10.0, "省级通报 3次 −9；市级通报 1次 −2，合计−10（合计超过上限，按10分计）"),
+        "E镇": (-10.0, 10.0, "省级及以上通报 3次 −9；市级通报 1次 −2，合计−10（合计超过上限，按10分计）"),
         "F镇": (-3.0, 3.0, "市级通报 1次 −2；市局通报 1次 −1，合计−3"),
     }
 
