@@ -76,6 +76,23 @@ class ScoreContext:
 DEFAULT_CONTEXT = ScoreContext()
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """An item whose value an assessor chooses within what the rule allows (视情扣2-4分, a tier chosen on inspection).
+
+    Each row of ``item`` may move within [``lo``, ``hi``] (numbers) or among ``labels`` (a tier, best first);
+    ``better`` says which end earns more points. ``keep_zero``: a row whose value is 0 stays 0 (no deduction was
+    judged, so none is assumed: "a judged deduction stays a deduction"). Used by :mod:`scoring.robustness`.
+    """
+
+    item: str
+    lo: Fraction = Fraction(0)
+    hi: Fraction = Fraction(0)
+    better: str = "low"  # "low": the lower value earns more points (a deduction); "high": a bonus
+    keep_zero: bool = False
+    labels: tuple[str, ...] = ()
+
+
 @dataclass
 class RuleResult:
     """What a rule gives for every unit (aligned with ``units``).
@@ -136,6 +153,10 @@ class Rule(BaseModel):
     def max_points(self, ind: IndicatorLike) -> Fraction:
         """The indicator's full marks (a bonus or penalty: its cap)."""
         return frac(ind.max)
+
+    def judgements(self, ind: IndicatorLike) -> list[Judgement]:
+        """The items an assessor judges within a range (robustness of the awards to those judgements)."""
+        return []
 
     def rank_step(self) -> Fraction | None:
         """Points lost per place on a rank ladder (None: not a ladder)."""

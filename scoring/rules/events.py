@@ -13,7 +13,7 @@ from scoring.codes import text_codes, text_order
 from scoring.exact import Q, fmt_points, fmt_points_many, frac
 from scoring.kinds import ItemSpec
 from scoring.problems import Problem
-from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, ScoreContext, register
+from scoring.rules.base import DEFAULT_CONTEXT, Judgement, Rule, RuleResult, ScoreContext, register
 from scoring.rules.rank import exact_order
 from scoring.rules.values import distinct_text, row_q, unit_positions
 
@@ -92,6 +92,13 @@ class Events(Rule):
 
     def max_points(self, ind):
         return frac(self.cap)
+
+    def judgements(self, ind):
+        """Each 酌情扣分 (or judged bonus) row is one occurrence judged within [lo, hi]."""
+        if not self.judged:
+            return []
+        j = self.judged
+        return [Judgement(j.item, frac(j.lo), frac(j.hi), better="low" if ind.kind == "penalty" else "high")]
 
     def event_levels(self):
         return {level: frac(p) for level, p in self.levels.items()}

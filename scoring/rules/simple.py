@@ -6,7 +6,7 @@ import pandas as pd
 
 from scoring.exact import Q, fmt_points, frac
 from scoring.kinds import ItemSpec
-from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, register
+from scoring.rules.base import DEFAULT_CONTEXT, Judgement, Rule, RuleResult, register
 from scoring.rules.values import by_unit, distinct_text, fragment, item_q, num_text
 
 
@@ -23,6 +23,13 @@ class Tier(Rule):
     type = "tier"
     levels: dict[str, float]
     item: str = ""
+    judged: bool = False  # the label is an assessor's judgement (robustness may move it among the labels)
+
+    def judgements(self, ind):
+        if not self.judged:
+            return []
+        order = sorted(self.levels, key=lambda label: -frac(self.levels[label]))
+        return [Judgement(self.item, labels=tuple(order), better="high")]
 
     def items(self, ind):
         return [ItemSpec(self.item, "label", labels=tuple(self.levels), hint="／".join(self.levels))]
@@ -114,6 +121,9 @@ class Judged(Rule):
         if ctx.reasons:
             reason = distinct_text(lambda d: fragment(d > 0, self.item + " −" + num_text(d)), d.to_float())
         return RuleResult(points, reason)
+
+    def judgements(self, ind):
+        return [Judgement(self.item, frac(self.lo), frac(self.hi), better="low", keep_zero=True)]
 
     def describe(self, ind):
         return f"视情扣{fmt_points(self.lo)}-{fmt_points(self.hi)}分（未扣则为0）。"
