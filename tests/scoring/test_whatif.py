@@ -7,7 +7,7 @@ import pytest
 from scoring.engine import score
 from scoring.problems import InputError, Problem
 from scoring.whatif import Scenario, unit_what_if, weight_scenarios
-from tests.conftest import PERIOD, SEED_002, fact, frame, quotes_not_in_seed, unit, unquoted_tests
+from tests.conftest import PERIOD, SEED_002, frame, quotes_not_in_seed, unit, unquoted_tests
 
 ROWS = (unit("A镇", {("2.2", "酌情扣分"): "2", ("showcase", ""): "90"})
         + unit("B镇", {("5.1", "问题次数"): "3", ("showcase", ""): "96"})
