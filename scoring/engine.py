@@ -105,12 +105,13 @@ def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None,
-                     reasons: bool = True) -> tuple[pd.DataFrame, Exact, list[Problem]]:
+                     reasons: bool = True, places: dict | None = None) -> tuple[pd.DataFrame, Exact, list[Problem]]:
     """Per unit × indicator: signed points, max, lost and reason (validated rows in, no checks here).
 
     Rows are laid out indicator by indicator (rubric order), each block in ``units`` order. Returns the detail
     frame (4-decimal figures), the exact signed points per indicator, and the warnings of readings that decided
-    an outcome. ``reasons=False`` leaves the reason column empty (points only).
+    an outcome. ``reasons=False`` leaves the reason column empty (points only). ``places``: indicator code → each
+    unit's place (aligned with ``units``), given instead of ranked (a unit scored alone with its stored places).
     """
     if units is None:
         units, pos = _units_and_positions(obs)
@@ -122,7 +123,7 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
     rows_all = _rule_rows(obs).assign(**{UNIT_POS: pos})
     values = rows_all["value"]
     table = ValueTable.of(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else None
-    ctx = ScoreContext(tie_method=rubric.tie_method, reasons=reasons, values=table)
+    ctx = ScoreContext(tie_method=rubric.tie_method, reasons=reasons, values=table, places=places)
     codes, names = text_codes(obs["indicator"]) if len(obs) else (np.zeros(0, dtype="int64"), np.array([]))
     order = small_sort(codes)
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
@@ -249,6 +250,19 @@ def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None
     league = rank_league(totals(exact, rubric), rubric, decisions)
     forget_text_codes()  # validation's encodings were for this scoring only
     return Scored(detail=detail, league=league, warnings=warnings, exact=exact)
+
+
+def unit_detail(obs: pd.DataFrame, rubric: Rubric, places: dict[str, float]) -> pd.DataFrame:
+    """One unit's detail (points, max, lost, reason, place) from its own rows alone, with the places it was given
+    when its group was scored (indicator code → place): the same figures and reasons as the group's scoring.
+    Rendering reasons this way when they are read means the store need not keep them."""
+    units, pos = _units_and_positions(obs)
+    if len(units) != 1:
+        raise ValueError(f"unit_detail scores one unit, not {len(units)}")
+    given = {code: np.array([place], dtype="float64") for code, place in places.items()}
+    detail, _, _ = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, True, given)
+    forget_text_codes()
+    return detail
 
 
 def score(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None, decisions: dict | None = None) -> Scored:

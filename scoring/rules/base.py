@@ -71,6 +71,8 @@ class ScoreContext:
     reasons: bool = True
     group_sizes: dict | None = None
     values: object = None  # the engine's scoring.rules.values.ValueTable of every value text, built once
+    places: dict | None = None  # indicator code → each unit's place, given (a unit scored alone, e.g. to render
+    #   its reasons when read: its places were decided with the whole group and stored)
 
 
 DEFAULT_CONTEXT = ScoreContext()

@@ -114,7 +114,8 @@ class Rank(Rule):
         return by_unit(rows, units, place, wanted)
 
     def score(self, rows, units, ind, ctx=DEFAULT_CONTEXT):
-        place = self.places(rows, units, ctx)
+        given = (ctx.places or {}).get(ind.code)
+        place = np.asarray(given, dtype="float64") if given is not None else self.places(rows, units, ctx)
         steps = np.nan_to_num(place, nan=1.0).astype("int64") - 1
         points = (Q.full(len(units), ind.max) - Q(steps) * frac(self.step)).maximum(0)
         reason = None

@@ -256,3 +256,18 @@ def test_round4_matches_exact_half_up_for_the_monthly_average(a, b, c):
 def test_round4_on_the_papers_tie():
     """0.7·92.4 + 0.3·81.4 and 0.7·93 + 0.3·80 are both 89.1 after rounding (float alone may differ)."""
     assert round4(0.7 * 92.4 + 0.3 * 81.4) == round4(0.7 * 93 + 0.3 * 80) == 89.1
+
+
+@given(obs=quarters())
+def test_a_unit_scored_alone_with_its_stored_places_gives_the_same_detail(zichuan, obs):
+    """Reasons are rendered when read: one unit's rows and its places give exactly its rows of the full scoring."""
+    from scoring.engine import unit_detail
+    from scoring.validate import validate
+
+    clean, _ = validate(obs, zichuan)
+    full = scored(obs, zichuan).detail
+    first = full.iloc[0]
+    mine = full[(full["period"] == first["period"]) & (full["entity"] == first["entity"])].reset_index(drop=True)
+    places = {code: p for code, p in zip(mine["indicator"], mine["place"]) if p == p}
+    rows = clean[(clean["period"] == first["period"]) & (clean["entity"] == first["entity"])]
+    pd.testing.assert_frame_equal(unit_detail(rows, zichuan, places), mine)
