@@ -109,3 +109,41 @@ def test_every_preset_has_its_document_and_worked_example_linked_from_the_readme
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"(docs/rubrics/{doc.name})" in readme
     assert f"(data/examples/{rubric_id}/)" in readme
+
+
+# (document, what its readings table says, the preset, the preset's value, the default the document gives)
+PRESET_READINGS = [
+    ("haikou-2023.md", "7B capped at 5 on its own (`cap_mode: cap` on 7B)", "haikou-2023",
+     lambda r: (r.indicator("7B").rule.cap_mode, r.indicator("7B").rule.cap, bool(r.indicator("7B").rule.reading),
+                r.net_events), ("cap", 5, True, [])),
+    ("haikou-2023.md", "the shortfall against the target (`payout.shortfall_basis: target`)", "haikou-2023",
+     lambda r: r.payout.shortfall_basis, "target"),
+    ("haikou-2023.md", "the net is floored at 0 (`payout.floor_at_zero: true`)", "haikou-2023",
+     lambda r: r.payout.floor_at_zero, True),
+    ("rudong-2021.md", "`judged: {item: 额外加分, lo: 0, hi: 0.05, soft: true}`", "rudong-2021",
+     lambda r: r.indicator("2.3.3").rule.judged.model_dump(), {"item": "额外加分", "lo": 0, "hi": 0.05, "soft": True}),
+    ("rudong-2021.md", "the total is capped at 0.05 (`cap: 0.05`, `cap_mode: cap`, a hard cap)", "rudong-2021",
+     lambda r: (r.indicator("2.3.3").rule.cap, r.indicator("2.3.3").rule.cap_mode,
+                bool(r.indicator("2.3.3").rule.reading)), (0.05, "cap", True)),
+    ("liaoning-2024.md", "`warn_above: 7` on 6.1's item 违反七看条数 (center, subcenter)", "liaoning-2024-center",
+     lambda r: [(d.item, d.warn_above) for d in r.indicator("6.1").rule.deductions], [("违反七看条数", 7)]),
+    ("liaoning-2024.md", "`warn_above: 7` on 6.1's item 违反七看条数 (center, subcenter)", "liaoning-2024-subcenter",
+     lambda r: [(d.item, d.warn_above) for d in r.indicator("6.1").rule.deductions], [("违反七看条数", 7)]),
+    ("liaoning-2024.md", "{id: 复检, suffix: -复检, groups: [市直]}", "liaoning-2024-subcenter",
+     lambda r: [(p.id, p.suffix, p.groups) for p in r.phases if p.role == "recheck"], [("复检", "-复检", ["市直"])]),
+    ("liaoning-2024.md", "the center recheck covers every center (`groups: []`)", "liaoning-2024-center",
+     lambda r: [p.groups for p in r.phases if p.role == "recheck"], [[]]),
+    ("liaoning-2024.md", "township and station rubrics have no recheck phase", "liaoning-2024-township",
+     lambda r: [p.role for p in r.phases], ["self_check", "record"]),
+    ("liaoning-2024.md", "township and station rubrics have no recheck phase", "liaoning-2024-station",
+     lambda r: [p.role for p in r.phases], ["self_check", "record"]),
+]
+
+
+@pytest.mark.parametrize("doc, said, rubric_id, value, default", PRESET_READINGS,
+                         ids=[f"{r[2]}: {r[1][:30]}" for r in PRESET_READINGS])
+def test_other_presets_readings_tables_give_the_presets_defaults(doc, said, rubric_id, value, default):
+    """Each preset document's *Readings* table names the setting with the default the preset file holds."""
+    text = (DOCS / doc).read_text(encoding="utf-8")
+    assert said in text[text.index("### Readings"):]
+    assert value(load_rubric(rubric_id)) == default
