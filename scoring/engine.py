@@ -182,10 +182,13 @@ def _net_events(net, results: dict[str, RuleResult], units: pd.DataFrame, rubric
     cap = frac(net.cap)
     value = (b_raw - p_raw).minimum(cap).maximum(-cap)
     separate = bonus.points - penalty.points
-    results[net.bonus] = RuleResult(value.maximum(0), bonus.reason, bonus.place, b_raw)
-    results[net.penalty] = RuleResult((-value).maximum(0), penalty.reason, penalty.place, p_raw)
-    differs = ~value.eq(separate)
     names = rubric.indicator(net.bonus).name, rubric.indicator(net.penalty).name
+    new_bonus, new_penalty = value.maximum(0), (-value).maximum(0)
+    results[net.bonus] = RuleResult(new_bonus, _netted_reason(bonus, new_bonus, f"与{names[1]}相抵后计", "+"),
+                                    bonus.place, b_raw)
+    results[net.penalty] = RuleResult(new_penalty, _netted_reason(penalty, new_penalty, f"与{names[0]}相抵后计", "−"),
+                                      penalty.place, p_raw)
+    differs = ~value.eq(separate)
     shown = value.to_float()
     return [Problem(f"{p} {e} 指标 {net.bonus}/{net.penalty}",
                     f"按“{net.reading or '加减分相抵'}”读法，{names[0]}与{names[1]}相抵后计{v:+.4g}分（在 ±"
@@ -212,6 +215,18 @@ def _repeated(words: list[str], times: int) -> pa.Array:
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype("int64")
     return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets),
                                             pa.py_buffer(b"".join(b * times for b in encoded)))
+
+
+def _netted_reason(side: RuleResult, points: Q, words: str, sign: str):
+    """A side's reason with "；与…相抵后计±x分" where netting changed its points (None when no reasons)."""
+    if side.reason is None:
+        return None
+    text = np.asarray(side.reason, dtype=object).astype(str).astype(object)
+    changed = ~points.eq(side.points)
+    shown = points.to_float()
+    text[changed] = [f"{t}{'；' if t else ''}{words}{sign if v else ''}{v:g}分"
+                     for t, v in zip(text[changed], shown[changed])]
+    return text
 
 
 def totals(exact: Exact, rubric: Rubric) -> pd.DataFrame:

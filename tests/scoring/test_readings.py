@@ -60,7 +60,9 @@ def test_haikou_7a_and_7b_netted_and_clamped_is_a_setting():
                                                          "reading": "加减分相抵后以5分为限"}])
     result = score(rows(HAIKOU_MONTH, "2023-03"), rubric)
     assert result.league["final"].tolist() == [-5.0]
-    assert result.detail.set_index("indicator")["points"].to_dict() == {"7A": 0.0, "7B": -5.0}
+    assert result.detail.set_index("indicator")[["points", "reason"]].to_dict("index") == {
+        "7A": {"points": 0.0, "reason": "客户表扬件数 3项 +3，合计+3；与减分项相抵后计0分"},
+        "7B": {"points": -5.0, "reason": "曝光件数 2项 −10，合计−5（合计超过上限，按5分计）"}}  # 7B: still 5 off
     assert Problem("2023-03 中心 指标 7A/7B", "按“加减分相抵后以5分为限”读法，加分项与减分项相抵后计-5分（在 ±5 分以内），"
                                              "与分别封顶的结果不同 (net of bonus and penalty, clamped)",
                    "warning") in result.warnings
