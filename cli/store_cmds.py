@@ -8,7 +8,7 @@ import pandas as pd
 
 from cli.common import DEFAULT_DB, CliError, get_rubric, league_columns, report, write_csv_atomic
 from scoring.intake import read_path
-from queries.store import RefusedError, Store, StoreBusyError
+from queries.store import Actor, RefusedError, Store, StoreBusyError
 from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
 from scoring.phases import demo_phase_rows
 from scoring.problems import InputError
@@ -74,7 +74,8 @@ def run_demo(args) -> int:
     frame = demo_frame(rubric, args.seed)
     try:
         with open_store(args.db) as store:
-            store.import_observations(rubric, frame, who=DEMO_WHO, source="演示数据 demo generator", is_demo=True)
+            store.import_observations(rubric, frame, who=Actor(DEMO_WHO, "cli"), source="演示数据 demo generator",
+                                     is_demo=True)
     except RefusedError as exc:  # a published (locked) period: demo data never overwrites it
         raise CliError(str(exc)) from None
     print(f"演示数据 demo data: {frame['entity'].nunique()} units × {frame['period'].nunique()} periods, "
@@ -85,7 +86,7 @@ def run_demo(args) -> int:
 def run_import(args) -> int:
     """File checks (size, type, macros, formulas), then one transaction; a locked period is refused."""
     rubric = get_rubric(args.rubric)
-    who = args.who or getpass.getuser()
+    who = Actor(args.who or getpass.getuser(), "cli")
     try:
         upload = read_path(args.file)
         with open_store(args.db) as store:

@@ -3,7 +3,8 @@
 Backup writes into a temporary folder next to the target and renames it at the end, so a folder that
 exists is always complete. Restore builds a new store file next to the target from the Parquet files,
 checks every table's row count against the manifest, and only then swaps it in; an existing store is kept
-as ``<name>.before-restore-<time>``. Restore is an exact copy: it adds no audit row of its own.
+as ``<name>.before-restore-<time>``. The tables are loaded through the new store's write door, as an exact
+copy: the only write that adds no audit row of its own (the copy carries the backup's audit rows).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from queries.sql import sql
-from queries.store import Store
+from queries.store import Actor, Request, Store, Written
 
 MANIFEST = "manifest.json"
 FORMAT = "flagboard-backup/1"
@@ -73,22 +74,29 @@ def read_manifest(src_dir: str | Path) -> dict:
     return manifest
 
 
-def _load(con: duckdb.DuckDBPyConnection, src: Path, manifest: dict) -> None:
-    existing = {r[0] for r in con.execute(sql("store_tables")).fetchall()}
+EXACT_COPY = "恢复备份：原样复制备份中的每张表（含审计记录）(a restore copies the backup exactly, audit included)"
+
+
+def load_backup(cur, src: Path, manifest: dict) -> Written:
+    """Write command: fill an empty store with the tables of a backup, checking each table's row count."""
+    existing = {r[0] for r in cur.execute(sql("store_tables")).fetchall()}
     for name, info in manifest["tables"].items():
-        rel = con.read_parquet(str(src / f"{name}.parquet"))
+        rel = cur.read_parquet(str(src / f"{name}.parquet"))
         if name in existing:
-            target = con.table(name).columns
-            rel.select(*[duckdb.ColumnExpression(c) for c in target if c in rel.columns]).insert_into(name)
+            # every column of the current schema, in its order (one added since the backup was taken: empty)
+            rel.select(*[duckdb.ColumnExpression(c) if c in rel.columns else duckdb.ConstantExpression(None).alias(c)
+                         for c in cur.table(name).columns]).insert_into(name)
         else:
             rel.create(name)
-        n = int(con.table(name).count("*").fetchall()[0][0])
+        n = int(cur.table(name).count("*").fetchall()[0][0])
         if n != info["rows"]:
             raise BackupError(f"表 {name} 恢复了 {n} 行，备份中应为 {info['rows']} 行 (row count mismatch)")
+    return Written(manifest, unaudited=EXACT_COPY)
 
 
-def restore(src_dir: str | Path, db_path: str | Path) -> dict:
-    """Rebuild the store at ``db_path`` from a backup folder. Returns the manifest and where the old file went.
+def restore(src_dir: str | Path, db_path: str | Path, who: Actor | str) -> dict:
+    """Rebuild the store at ``db_path`` from a backup folder for ``who``. Returns the manifest and where the
+    old file went.
 
     Raises :class:`~queries.store.StoreBusyError` if another process holds ``db_path``.
     """
@@ -103,7 +111,7 @@ def restore(src_dir: str | Path, db_path: str | Path) -> dict:
     tmp = Path(tmp_name)
     try:
         fresh = Store(tmp)  # the current schema, empty
-        _load(fresh.con, src, manifest)
+        fresh.write(who, Request("restore"), load_backup, src, manifest)
         fresh.con.execute("CHECKPOINT")
         fresh.close()
         kept = None

@@ -9,13 +9,15 @@ import json
 
 import pandas as pd
 
-from queries import publication as pub
 from queries.audit import KIND_LABELS, audit_log
 from queries.display import ordered
-from scoring.intake import in_file_order
-from queries.store import ImportPlan, Store
+from queries.publication import publication, publication_diff
+from queries.store import Store, batches
+from queries.store.batches import ImportPlan
 from queries.template import build_template, default_units
+from scoring.intake import in_file_order
 from scoring.problems import Problem
+from scoring.rubric import Rubric
 
 AUDIT_COLUMNS = {"audit_id": "编号", "ts": "时间", "who": "操作人", "label": "操作", "period": "期间",
                  "entity": "单位", "summary": "内容", "why": "理由"}
@@ -61,8 +63,14 @@ def template_file(store: Store, scheme: str, period: str) -> bytes:
 
 def last_change(store: Store, scheme: str, period: str) -> dict | None:
     """What undo would revert in a period (batch id, kind, source, who, ts, units), or None."""
-    found = store.query("last_change", scheme=scheme, period=period)
-    return None if found.empty else found.iloc[0].to_dict()
+    with store.reading() as cur:
+        return batches.last_change(cur, scheme, period)
+
+
+def plan_import(store: Store, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
+    """What importing ``obs`` would do (problems, new / changed / same units, locked periods); writes nothing."""
+    with store.reading() as cur:
+        return batches.plan(cur, rubric, obs)
 
 
 def change_label(change: dict) -> str:
@@ -72,12 +80,12 @@ def change_label(change: dict) -> str:
 
 
 def publication_state(store: Store, scheme: str, period: str) -> dict | None:
-    return pub.publication(store, scheme, period)
+    return publication(store, scheme, period)
 
 
 def publication_differences(store: Store, scheme: str, period: str) -> pd.DataFrame:
     """The published table versus the current scoring, with Chinese column names (empty: no difference)."""
-    diff = pub.publication_diff(store, scheme, period)
+    diff = publication_diff(store, scheme, period)
     return diff.rename(columns={"entity": "单位", "field": "项目", "published": "发布时", "current": "当前"})
 
 

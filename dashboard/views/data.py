@@ -1,18 +1,18 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
 editor to correct one unit's facts, undo of the latest import or edit, and publish / reopen with a reason.
 
-Every write goes through :class:`queries.store.Store` (one transaction, audited with the name typed at the top);
+Every write goes through the store's write door (one transaction, audited with the name typed at the top);
 a bad file or edit writes nothing and lists every problem with its line or cell.
 """
 import streamlit as st
 
 from dashboard import widgets
 from dashboard.state import clear_caches, read, rubric, store
-from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_summary, problems_table,
-                                publication_differences, publication_state, scheme_choices, template_file,
-                                template_units, unit_facts)
+from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
+                                problems_table, publication_differences, publication_state, scheme_choices,
+                                template_file, template_units, unit_facts)
+from queries.store import Actor, RefusedError
 from scoring.intake import MAX_BYTES, read_upload
-from queries.publication import RefusedError
 from scoring.problems import InputError
 from scoring.rubric import preset_ids
 
@@ -21,10 +21,11 @@ st.caption("导入、修改、撤销和发布都记入审计日志（谁、何�
 if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
 
-who = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
-if not who:
+name = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
+if not name:
     st.info("请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。")
     st.stop()
+who = Actor(name, "dashboard")
 
 picked = st.session_state.get("picked_full")
 if picked is not None:
@@ -93,7 +94,7 @@ def import_tab() -> None:
     except InputError as exc:
         report(exc.problems, "文件检查")
         return
-    plan = s.plan_import(rub, checked.obs)
+    plan = plan_import(s, rub, checked.obs)
     report(checked.notices + plan.problems, "数据检查")
     if plan.errors:
         return

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from queries.backup import BackupError, backup, restore
+from queries.publication import publication
 from queries.store import Store
 from tests.conftest import frame, unit
 from tests.queries.helpers import quarter, snapshot
@@ -38,7 +39,7 @@ def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path, 
     assert sorted(p.name for p in (tmp_path / "bk").iterdir()) == sorted(
         [f"{t}.parquet" for t in manifest["tables"]] + ["manifest.json"])
     restored = str(tmp_path / "restored.duckdb")
-    assert restore(tmp_path / "bk", restored)["kept"] is None
+    assert restore(tmp_path / "bk", restored, who="张三")["kept"] is None
     original, copy = snapshot(full_store), snapshot(restored)
     assert list(copy) == list(original)
     for table in original:
@@ -46,7 +47,7 @@ def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path, 
     assert {t: len(rows) for t, rows in original.items() if rows} == {
         t: info["rows"] for t, info in manifest["tables"].items() if info["rows"]}
     with Store(restored) as store:  # the copy works: still locked, still undoable
-        assert store.publication(SCHEME, "2022Q2")["locked"] is True
+        assert publication(store, SCHEME, "2022Q2")["locked"] is True
         assert store.undo_last(SCHEME, "2022Q3", who="张三")["batch_id"] == 1
         # the id sequences go on after the restored ids (batches 1-3; audit rows 1-6, then the undo above)
         assert store.import_observations(zichuan, quarter("2023Q1"), who="张三", source="later.csv") == 4
@@ -58,7 +59,7 @@ def test_restoring_over_a_store_keeps_the_old_file(full_store, tmp_path, zichuan
         backup(store, tmp_path / "bk")
         store.import_observations(zichuan, quarter("2023Q1"), who="张三", source="later.csv")
     later = snapshot(full_store)
-    result = restore(tmp_path / "bk", full_store)
+    result = restore(tmp_path / "bk", full_store, who="张三")
     assert Path(result["kept"]).name.startswith("store.duckdb.before-restore-")
     assert snapshot(result["kept"]) == later
     with Store(full_store) as store:
@@ -74,12 +75,12 @@ def test_backup_refuses_a_folder_that_is_not_empty(full_store, tmp_path):
 
 def test_restore_refuses_a_folder_that_is_not_a_complete_backup(full_store, tmp_path):
     with pytest.raises(BackupError, match="不是 flagboard 备份目录"):
-        restore(tmp_path, tmp_path / "new.duckdb")
+        restore(tmp_path, tmp_path / "new.duckdb", who="张三")
     with Store(full_store) as store:
         backup(store, tmp_path / "bk")
     (tmp_path / "bk" / "audit.parquet").unlink()
     with pytest.raises(BackupError, match="缺少表 audit"):
-        restore(tmp_path / "bk", tmp_path / "new.duckdb")
+        restore(tmp_path / "bk", tmp_path / "new.duckdb", who="张三")
     assert not (tmp_path / "new.duckdb").exists()
 
 
@@ -91,6 +92,6 @@ def test_a_tampered_backup_is_refused_and_the_target_is_untouched(full_store, tm
     (tmp_path / "bk" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     before = snapshot(full_store)
     with pytest.raises(BackupError, match="表 observations 恢复了 .* 行，备份中应为 .* 行"):
-        restore(tmp_path / "bk", full_store)
+        restore(tmp_path / "bk", full_store, who="张三")
     assert snapshot(full_store) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".restore")) == []

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from queries.publication import RefusedError
+from queries.store import RefusedError
 from scoring.engine import score
 from scoring.problems import InputError
 from scoring.rubric import parse_rubric
 from tests.conftest import frame, unit, zichuan_data
+from tests.queries.helpers import SQL, set_fact
 
 # two districts of two towns in two quarters; every town loses points only where its changes say
 ROWS = [
@@ -62,11 +63,11 @@ def test_bulk_load_without_a_group_column_puts_everyone_in_one_group(store, zich
 
 def test_bulk_load_refuses_periods_that_already_have_data_and_writes_nothing(store, zichuan, tmp_path):
     store.bulk_load(zichuan, write(tmp_path, [r for r in ROWS if r["period"] == "2022Q1"]), who="测试")
-    before = store.query("observations_period", scheme="zichuan-2022", period="2022Q1")
+    before = store.read(SQL.observations_period, scheme="zichuan-2022", period="2022Q1")
     with pytest.raises(RefusedError, match="2022Q1 已有数据"):
         store.bulk_load(zichuan, write(tmp_path, ROWS), who="测试")
-    pd.testing.assert_frame_equal(store.query("observations_period", scheme="zichuan-2022", period="2022Q1"), before)
-    assert store.query("observations_period", scheme="zichuan-2022", period="2022Q2").empty
+    pd.testing.assert_frame_equal(store.read(SQL.observations_period, scheme="zichuan-2022", period="2022Q1"), before)
+    assert store.read(SQL.observations_period, scheme="zichuan-2022", period="2022Q2").empty
 
 
 def test_bulk_load_with_a_missing_column_names_it(store, zichuan, tmp_path):
@@ -82,15 +83,14 @@ def test_bulk_load_with_invalid_rows_lists_every_period_and_writes_nothing(store
     with pytest.raises(InputError) as err:
         store.bulk_load(zichuan, write(tmp_path, rows), who="测试")
     assert [p.where for p in err.value.problems] == ["已存数据 2022Q1 甲镇", "已存数据 2022Q2 甲镇"]
-    assert store.query("observations_period", scheme="zichuan-2022", period="2022Q1").empty
+    assert store.read(SQL.observations_period, scheme="zichuan-2022", period="2022Q1").empty
 
 
 def test_rescore_group_rewrites_that_group_only(store, zichuan, tmp_path):
     store.bulk_load(zichuan, write(tmp_path, ROWS), who="测试")
     west = league(store, "2022Q1")["丙镇"], league(store, "2022Q1")["丁镇"]
-    store.run("set_fact_value", scheme="zichuan-2022", period="2022Q1", entity="甲镇", indicator="1.3", item="缺项数",
-              value="0")
-    store.rescore_group("zichuan-2022", "2022Q1", "东区")
+    set_fact(store, scheme="zichuan-2022", period="2022Q1", entity="甲镇", indicator="1.3", item="缺项数", value="0")
+    store.rescore_group("zichuan-2022", "2022Q1", "东区", who="测试")
     after = league(store, "2022Q1")
     assert after["甲镇"][1:] == (100.0, 1) and after["乙镇"][2] == 2
     assert (after["丙镇"], after["丁镇"]) == west
@@ -101,10 +101,10 @@ def test_rescore_group_rewrites_that_group_only(store, zichuan, tmp_path):
 def test_rescore_commits_each_period_and_reports_every_periods_problems(store, zichuan, tmp_path):
     store.bulk_load(zichuan, write(tmp_path, ROWS), who="测试")
     for period in ("2022Q1", "2022Q2"):
-        store.run("set_fact_value", scheme="zichuan-2022", period=period, entity="乙镇", indicator="2.2",
-                  item="酌情扣分", value="9")
+        set_fact(store, scheme="zichuan-2022", period=period, entity="乙镇", indicator="2.2", item="酌情扣分",
+                 value="9")
     with pytest.raises(InputError) as err:
-        store.rescore("zichuan-2022", ["2022Q1", "2022Q2"])
+        store.rescore("zichuan-2022", ["2022Q1", "2022Q2"], who="测试")
     assert [p.where for p in err.value.problems] == ["已存数据 2022Q1 乙镇", "已存数据 2022Q2 乙镇"]
 
 

@@ -7,7 +7,8 @@ import copy
 import pandas as pd
 import pytest
 
-from queries.publication import RefusedError
+from queries.publication import publication, publication_diff, published_league
+from queries.store import RefusedError
 from scoring.rubric import parse_rubric
 from tests.conftest import frame, unit, zichuan_data
 from tests.queries.helpers import quarter, snapshot
@@ -25,15 +26,15 @@ def published(store, zichuan):
 
 
 def test_publish_keeps_the_league_as_published(published):
-    table = published.published_league(SCHEME, "2022Q2")
+    table = published_league(published, SCHEME, "2022Q2")
     assert table[["entity", "daily", "showcase", "final", "rank", "grade", "flag"]].values.tolist() == [
         ["A镇", 100.0, 100.0, 100.0, 1, "好", "红旗"],
         ["B镇", 100.0, 95.0, 98.5, 2, "好", ""],
         ["C镇", 100.0, 90.0, 97.0, 3, "好", ""],
     ]
-    pub = published.publication(SCHEME, "2022Q2")
+    pub = publication(published, SCHEME, "2022Q2")
     assert (pub["who"], pub["why"], pub["locked"], pub["rubric_version"]) == ("王主任", "第二季度通报", True, 1)
-    assert published.publication(SCHEME, "2022Q3") is None
+    assert publication(published, SCHEME, "2022Q3") is None
 
 
 def test_a_locked_period_refuses_every_change_and_writes_nothing(published, zichuan):
@@ -75,24 +76,24 @@ def test_a_change_after_reopening_shows_as_a_difference_never_a_rewrite(publishe
     published.reopen(SCHEME, "2022Q2", who="王主任", why="复评")
     change = quarter("2022Q2", {"A镇": {("showcase", ""): "80"}}, entities=("A镇",))
     published.import_observations(zichuan, change, who="张三", source="b.csv", why="风采展示复评")
-    assert published.published_league(SCHEME, "2022Q2")["final"].tolist() == [100.0, 98.5, 97.0]
-    assert published.publication_diff(SCHEME, "2022Q2").values.tolist() == [
+    assert published_league(published, SCHEME, "2022Q2")["final"].tolist() == [100.0, 98.5, 97.0]
+    assert publication_diff(published, SCHEME, "2022Q2").values.tolist() == [
         ["A镇", "showcase", 100.0, 80.0], ["A镇", "final", 100.0, 94.0], ["A镇", "rank", 1, 3],
         ["A镇", "flag", "红旗", ""],
         ["B镇", "rank", 2, 1], ["B镇", "flag", "", "红旗"],
         ["C镇", "rank", 3, 2],
     ]
     published.publish(SCHEME, "2022Q2", who="王主任", why="更正后重新发布")
-    assert published.publication_diff(SCHEME, "2022Q2").empty
+    assert publication_diff(published, SCHEME, "2022Q2").empty
 
 
 def test_a_rubric_change_shows_as_a_difference(published):
     data = copy.deepcopy(zichuan_data())
     data["final"] = {"daily": 0.5, "showcase": 0.5}
     changed = parse_rubric(data, "weights-50-50")
-    assert published.publication_diff(SCHEME, "2022Q2", changed).values.tolist() == [
+    assert publication_diff(published, SCHEME, "2022Q2", changed).values.tolist() == [
         ["B镇", "final", 98.5, 97.5], ["C镇", "final", 97.0, 95.0]]
-    assert published.publication_diff(SCHEME, "2022Q2").empty  # the stored rubric still gives the published table
+    assert publication_diff(published, SCHEME, "2022Q2").empty  # the stored rubric still gives the published table
 
 
 def test_a_pending_award_must_be_decided_before_publishing(store, zichuan):

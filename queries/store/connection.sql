@@ -1,5 +1,7 @@
--- name: create_schema
--- Creates every table of the store (idempotent).
+-- The store's schema and its migrations, run when a store is opened for writing (see connection.py).
+
+-- name: create_schema#
+-- Creates every table of the store (idempotent); ALTER ... IF NOT EXISTS migrates stores made before.
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS entities (
     scheme VARCHAR NOT NULL, entity VARCHAR NOT NULL, kind VARCHAR, grp VARCHAR NOT NULL DEFAULT '',
@@ -50,8 +52,10 @@ ALTER TABLE publications ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_at TIMESTAMP;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
+-- issue 10 (one write door): an audit row says where the write came from (dashboard, cli, python, system).
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS via VARCHAR DEFAULT '';
 
--- name: id_sequences
+-- name: id_sequences*
 -- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
 -- the value the sequence gives next (NULL when the sequence does not exist yet: a store made before them).
 SELECT t.seq, t.max_id, s.next_id FROM (
@@ -61,17 +65,17 @@ LEFT JOIN (SELECT sequence_name, coalesce(last_value + 1, start_value) AS next_i
            WHERE database_name = current_database() AND schema_name = 'main') s ON s.sequence_name = t.seq
 ORDER BY t.seq;
 
--- name: start_id_sequence
+-- name: start_id_sequence!
 -- Creates (or restarts) the id sequence {name} so that it gives {start} next. A template filled in by
--- Store._migrate_ids with a fixed name and an integer (DuckDB's CREATE SEQUENCE takes no parameters).
+-- connection.migrate with a fixed name and an integer (DuckDB's CREATE SEQUENCE takes no parameters).
 CREATE OR REPLACE SEQUENCE {name} START WITH {start};
 
--- name: has_audit_id_index
+-- name: has_audit_id_index$
 -- Returns the number of unique indexes named audit_id_unique (0 in a store made before audit ids were unique).
 SELECT count(*) AS n FROM duckdb_indexes()
 WHERE database_name = current_database() AND table_name = 'audit' AND index_name = 'audit_id_unique';
 
--- name: renumber_duplicate_audit_ids
+-- name: renumber_duplicate_audit_ids#
 -- Gives every audit row that repeats an earlier row's audit id (a store written by two sessions at once
 -- before ids were unique) a fresh id after the highest one; its scope rows are copied to the new id (they
 -- cannot be told apart). Run before create_audit_id_index, in a transaction of its own.
@@ -86,7 +90,7 @@ FROM audit_renumber r JOIN audit_scope s ON s.audit_id = r.old_id;
 UPDATE audit SET audit_id = r.new_id FROM audit_renumber r WHERE audit.rowid = r.rid;
 DROP TABLE audit_renumber;
 
--- name: create_audit_id_index
+-- name: create_audit_id_index!
 -- Makes audit ids unique (two writers can never record the same id).
 CREATE UNIQUE INDEX IF NOT EXISTS audit_id_unique ON audit (audit_id);
 

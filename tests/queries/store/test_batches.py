@@ -1,6 +1,6 @@
-"""Store writes: import semantics (replace the pairs present, leave the rest), idempotent re-import, nothing
-written on any error, edits validated with the whole period, undo restoring exactly, schema migration, and a
-process killed in the middle of a large import leaving the store exactly as before."""
+"""Change batches: import semantics (replace the pairs present, leave the rest), idempotent re-import, nothing
+written on any error, edits validated with the whole period, undo restoring exactly, and a process killed in
+the middle of a large import leaving the store exactly as before."""
 from __future__ import annotations
 
 import json
@@ -9,29 +9,20 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from queries import publication as pub
-from queries.publication import RefusedError, WriteConflictError
-from queries.sql import sql
-from queries.store import Store
+from queries.data_views import last_change
+from queries.store import RefusedError, Store
 from scoring.demo import QUARTERS, demo_observations
 from scoring.problems import InputError, Problem
 from tests.conftest import frame, unit
-from tests.queries.helpers import quarter, snapshot
+from tests.queries.helpers import SQL, facts, quarter, snapshot, unit_table
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEME = "zichuan-2022"
-
-
-def facts(store: Store, period: str, entity: str) -> list[tuple]:
-    rows = store.query("observations_of", scheme=SCHEME, period=period, entity=entity)
-    return sorted(rows[["indicator", "item", "value"]].itertuples(index=False, name=None))
 
 
 def stored(store: Store) -> list[tuple]:
@@ -72,7 +63,8 @@ def test_reimporting_the_same_file_changes_nothing(store, zichuan):
 def test_a_partly_changed_file_only_replaces_the_changed_units(store, zichuan):
     store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
     store.import_observations(zichuan, quarter(changes={"C镇": {("2.2", "酌情扣分"): "3"}}), who="张三", source="b.csv")
-    assert store.query("last_change", scheme=SCHEME, period="2022Q2")[["batch_id", "n_units"]].values.tolist() == [[2, 1]]
+    last = last_change(store, SCHEME, "2022Q2")
+    assert (last["batch_id"], last["n_units"]) == (2, 1)
     detail = json.loads(store.query("audit_rows", scheme=SCHEME, period="", entity="", limit=1)["detail"].iloc[0])
     assert {k: detail[k] for k in ("units", "units_unchanged", "added", "changed", "removed", "changes")} == {
         "units": 1, "units_unchanged": 2, "added": 0, "changed": 1, "removed": 0,
@@ -115,10 +107,6 @@ def test_a_name_is_required(store, zichuan):
 
 
 # --- edits ------------------------------------------------------------------------------------------------------
-
-
-def unit_table(store: Store, entity: str = "A镇", period: str = "2022Q2") -> pd.DataFrame:
-    return store.query("unit_facts", scheme=SCHEME, period=period, entity=entity)
 
 
 def test_edit_replaces_one_units_facts_and_is_audited_with_before_and_after(store, zichuan):
@@ -177,44 +165,26 @@ def test_undo_restores_exactly_the_facts_before_the_last_change(store, zichuan):
         "batch_id": 2, "kind": "import", "source": "b.csv", "who": "张三", "units": 2}
     assert snapshot(store, skip=UNDO_BOOKKEEPING) == before
     assert store.undo_last(SCHEME, "2022Q2", who="张三")["batch_id"] == 1  # the first import of 2022Q2
-    assert store.query("period_has_observations", scheme=SCHEME, period="2022Q2")["n"].tolist() == [0]
+    assert store.read(SQL.period_has_observations, scheme=SCHEME, period="2022Q2") == 0
     assert store.league(SCHEME, "2022Q2").empty and len(store.league(SCHEME, "2022Q3")) == 3
     with pytest.raises(RefusedError, match="2022Q2 没有可以撤销的导入或修改"):
         store.undo_last(SCHEME, "2022Q2", who="张三")
-
-
-# --- migration ----------------------------------------------------------------------------------------------------
-
-
-def test_a_store_made_before_the_data_tables_is_migrated(db):
-    con = duckdb.connect(db)
-    con.execute("CREATE TABLE batches (batch_id BIGINT PRIMARY KEY, scheme VARCHAR NOT NULL, source VARCHAR, "
-                "who VARCHAR, ts TIMESTAMP, n_rows BIGINT, is_demo BOOLEAN NOT NULL DEFAULT FALSE, "
-                "undone BOOLEAN NOT NULL DEFAULT FALSE)")
-    con.execute("INSERT INTO batches VALUES (1, 'zichuan-2022', 'old.csv', '张三', NULL, 10, FALSE, FALSE)")
-    con.close()
-    with Store(db) as store:
-        got = store.con.execute("SELECT batch_id, source, kind, why FROM batches").fetchall()
-        tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert got == [(1, "old.csv", "import", "")]
-    assert {"batch_units", "replaced_observations", "audit_scope"} <= tables
 
 
 # --- a process killed mid-import ----------------------------------------------------------------------------------
 
 KILLED_IMPORT = textwrap.dedent("""
     import sys, time
-    from queries.store import Store
+    from queries.store import results
     from cli.main import main
-    real_run = Store.run
+    real_write_scored = results.write_scored
 
-    def run(self, name, con=None, **params):
-        real_run(self, name, con, **params)
-        if name == "insert_components":  # every row of the transaction is written; COMMIT comes next
-            print("IN_TRANSACTION", flush=True)
-            time.sleep(120)
+    def write_scored(cur, rubric, scored):
+        real_write_scored(cur, rubric, scored)  # the results of a period are written inside the transaction
+        print("IN_TRANSACTION", flush=True)
+        time.sleep(120)
 
-    Store.run = run
+    results.write_scored = write_scored
     sys.exit(main(["import", "--db", sys.argv[1], "--rubric", "zichuan-2022", "--who", "kill-test", sys.argv[2]]))
 """)
 
@@ -246,123 +216,3 @@ def test_stored_rows_keep_their_lines(store, zichuan):
     store.import_observations(zichuan, frame(unit("A镇")), who="张三", source="a.csv")
     rows = store.con.execute("SELECT line FROM observations ORDER BY line").fetchall()
     assert sorted(r[0] for r in rows) == sorted(f"第{i}行" for i in range(2, 25))
-
-
-# --- concurrent writers (two dashboard sessions share one connection, a cursor each) -------------------------------
-
-
-def test_two_sessions_importing_at_once_both_succeed_with_their_own_batch(store, zichuan):
-    start = threading.Barrier(2)
-    batches, failures = {}, []
-
-    def session(entity: str) -> None:
-        start.wait()
-        try:
-            batches[entity] = store.import_observations(zichuan, quarter("2022Q2", entities=(entity,)), who=entity,
-                                                        source=f"{entity}.csv")
-        except Exception as exc:  # reported below with the batch ids
-            failures.append(repr(exc))
-
-    threads = [threading.Thread(target=session, args=(e,)) for e in ("A镇", "B镇")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert (failures, sorted(batches.values())) == ([], [1, 2])
-    audit = store.con.cursor().execute("SELECT audit_id, who, action FROM audit ORDER BY audit_id").fetchall()
-    assert sorted((who, action) for _, who, action in audit) == [("A镇", "import"), ("B镇", "import")]
-    assert len({audit_id for audit_id, _, _ in audit}) == 2
-    assert {e: facts(store, "2022Q2", e) != [] for e in ("A镇", "B镇")} == {"A镇": True, "B镇": True}
-    assert sorted(store.league(SCHEME, "2022Q2")["entity"]) == ["A镇", "B镇"]
-
-
-def test_two_open_transactions_never_get_the_same_batch_or_audit_id(store):
-    with store.transaction() as first, store.transaction() as second:
-        ids = [int(cur.execute(sql(name)).fetchone()[0])
-               for name in ("next_batch_id", "next_audit_id") for cur in (first, second)]
-    assert ids == [1, 2, 1, 2]
-
-
-def test_a_transaction_conflict_says_to_retry_and_writes_nothing(store, zichuan):
-    store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
-    update = "UPDATE batches SET why = ? WHERE batch_id = 1"
-    with store.transaction() as first:
-        first.execute(update, ["first"])
-        with pytest.raises(WriteConflictError) as exc:
-            with store.transaction() as second:
-                second.execute(update, ["second"])
-    assert isinstance(exc.value, RefusedError)
-    assert str(exc.value) == "另一位用户正在写入，请稍后重试 (another write is in progress; retry)"
-    assert store.con.cursor().execute("SELECT why FROM batches").fetchall() == [("first",)]
-
-
-def test_a_write_waits_for_the_write_lock_and_then_sees_the_publish_made_meanwhile(store, zichuan):
-    store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
-    table = unit_table(store)
-    table.loc[table["indicator"] == "5.1", "value"] = "1"
-    outcome = []
-
-    def edit() -> None:
-        try:
-            outcome.append(store.edit_unit(SCHEME, "2022Q2", "A镇", table, who="王五"))
-        except RefusedError as exc:
-            outcome.append(str(exc))
-
-    with store.writing():  # another session is writing: the edit waits for it
-        editor = threading.Thread(target=edit)
-        editor.start()
-        editor.join(timeout=0.2)
-        assert (editor.is_alive(), outcome) == (True, [])
-        store.publish(SCHEME, "2022Q2", who="王主任")
-    editor.join()
-    assert outcome == ["2022Q2 的结果已发布并锁定，不能修改；如确需更改，请先“重新打开”该期间并填写理由 "
-                       "(period 2022Q2 is published and locked; reopen it with a reason first)"]
-
-
-def test_every_publish_lock_check_reads_inside_the_writing_transaction(store, zichuan, monkeypatch):
-    store.import_observations(zichuan, frame(unit("A镇") + unit("B镇")), who="张三", source="a.csv")
-    seen = []
-    real = pub.period_states
-
-    def spy(st, scheme, periods, cur=None):
-        seen.append(cur is not None)
-        return real(st, scheme, periods, cur)
-
-    monkeypatch.setattr(pub, "period_states", spy)
-    table = unit_table(store)
-    table.loc[table["indicator"] == "5.1", "value"] = "1"
-    store.import_observations(zichuan, quarter("2022Q3"), who="张三", source="b.csv")
-    store.edit_unit(SCHEME, "2022Q2", "A镇", table, who="王五")
-    store.undo_last(SCHEME, "2022Q2", who="王五")
-    store.record_decision(SCHEME, "2022Q2", "", "B镇", "王主任", "办公会决定")
-    store.publish(SCHEME, "2022Q2", who="王主任")
-    store.reopen(SCHEME, "2022Q2", who="王主任", why="复评")
-    assert seen == [True] * 7  # import, edit (its check and its plan), undo, decision, publish, reopen
-
-
-def test_ids_continue_after_the_highest_stored_id_and_duplicate_audit_ids_are_renumbered(db):
-    con = duckdb.connect(db)  # a store written before ids came from sequences
-    con.execute("CREATE TABLE batches (batch_id BIGINT PRIMARY KEY, scheme VARCHAR NOT NULL, source VARCHAR, "
-                "who VARCHAR, ts TIMESTAMP, n_rows BIGINT, is_demo BOOLEAN NOT NULL DEFAULT FALSE, "
-                "undone BOOLEAN NOT NULL DEFAULT FALSE)")
-    con.execute("INSERT INTO batches VALUES (7, 'zichuan-2022', 'old.csv', '张三', NULL, 10, FALSE, FALSE)")
-    con.execute("CREATE TABLE audit (audit_id BIGINT, ts TIMESTAMP, who VARCHAR, action VARCHAR, scheme VARCHAR, "
-                "period VARCHAR, entity VARCHAR, detail VARCHAR, why VARCHAR)")
-    con.execute("INSERT INTO audit VALUES (1, '2024-01-01', 'a', 'import', 's', 'p', '', '{}', ''), "
-                "(2, '2024-01-02', 'b', 'import', 's', 'p', '', '{}', ''), "
-                "(2, '2024-01-03', 'c', 'import', 's', 'p', '', '{}', '')")
-    con.execute("CREATE TABLE audit_scope (audit_id BIGINT NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL)")
-    con.execute("INSERT INTO audit_scope VALUES (2, '2022Q2', 'A镇')")
-    con.close()
-    with Store(db) as store:
-        cur = store.con.cursor()
-        assert cur.execute("SELECT audit_id, who FROM audit ORDER BY audit_id").fetchall() == [
-            (1, "a"), (2, "b"), (3, "c")]
-        assert cur.execute("SELECT * FROM audit_scope ORDER BY audit_id").fetchall() == [
-            (2, "2022Q2", "A镇"), (3, "2022Q2", "A镇")]
-        assert [cur.execute(sql(n)).fetchone()[0] for n in ("next_batch_id", "next_audit_id")] == [8, 4]
-        with pytest.raises(duckdb.ConstraintException):
-            cur.execute("INSERT INTO audit (audit_id) VALUES (1)")
-        cur.execute("INSERT INTO batches (batch_id, scheme) VALUES (50, 'zichuan-2022')")  # e.g. a restored copy
-    with Store(db) as store:
-        assert [store.con.execute(sql(n)).fetchone()[0] for n in ("next_batch_id", "next_audit_id")] == [51, 5]

@@ -6,30 +6,37 @@ rubric file for a scheme that already has one (:func:`adopt`):
 - a different file under the same (or a lower) ``version``: refused, nothing written ("改了细则请提高 version");
 - a higher ``version``: stored, audited (action ``rubric_change``: old and new version, the periods rescored
   and the published periods kept), and every period that was never published is rescored with it by the
-  caller. Published periods (locked or reopened) keep their results and their published table;
-  :func:`queries.publication.publication_diff` shows what the new rubric would change there.
+  caller (:func:`adopt` returns those periods and the audit entry for the write door). Published periods
+  (locked or reopened) keep their results and their published table; :func:`queries.publication.publication_diff`
+  shows what the new rubric would change there.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
-from queries.audit import write_audit
-from queries.publication import RefusedError
-from scoring.rubric import Rubric, parse_rubric, resolve_rubric_path
+from queries.statements import beside
+from queries.store import facts
+from queries.store.door import AuditEntry
+from queries.store.errors import RefusedError
+from scoring.rubric import Rubric, load_rubric, parse_rubric, resolve_rubric_path
 
-if TYPE_CHECKING:  # pragma: no cover
-    from queries.store import Store
+SQL = beside(__file__)
 
 
 @lru_cache(maxsize=32)
 def parse_stored(text: str, scheme: str) -> Rubric:
     """Parse a stored rubric file once per text (rubrics are frozen; read models ask for it many times)."""
     return parse_rubric(yaml.safe_load(text), f"store:{scheme}")
+
+
+def current(cur, scheme: str) -> Rubric:
+    """The rubric a scheme is scored with (stored at its first import), else the preset of that id."""
+    text = SQL.rubric_yaml(cur, scheme=scheme)
+    return parse_stored(text, scheme) if text is not None else load_rubric(scheme)
 
 
 def version_refusal(scheme: str, stored: int, incoming: int) -> str:
@@ -43,30 +50,30 @@ def version_refusal(scheme: str, stored: int, incoming: int) -> str:
             f"(the rubric is older than the stored one)")
 
 
-def adopt(store: "Store", cur, rubric: Rubric, ref: str | Path | None, who: str, why: str = "") -> list[str]:
+def adopt(cur, rubric: Rubric, ref: str | Path | None, why: str = "") -> tuple[list[str], AuditEntry | None]:
     """Store the rubric file an import scores with (``ref``, else the preset of that id), inside ``cur``'s
-    transaction; returns the periods with facts the caller must rescore with ``rubric`` (none unless the
-    stored rubric was replaced by a higher version).
+    transaction. Returns the periods with facts the caller must rescore with ``rubric`` (none unless the
+    stored rubric was replaced by a higher version) and the audit entry of that change (action
+    ``rubric_change``), if any.
 
     Raises :class:`RefusedError` (nothing written) for a different file under the same or a lower version.
     """
-    found = store.query("rubric_yaml", con=cur, scheme=rubric.id)
-    stored = parse_stored(found["yaml"].iloc[0], rubric.id) if len(found) else None
+    text = SQL.rubric_yaml(cur, scheme=rubric.id)
+    stored = parse_stored(text, rubric.id) if text is not None else None
     if stored == rubric:
-        return []
+        return [], None
     text = resolve_rubric_path(ref if ref is not None else rubric.id).read_text(encoding="utf-8")
     if stored is not None and parse_rubric(yaml.safe_load(text), str(ref or rubric.id)) == stored:
-        return []  # the stored file (``rubric`` was built in code from it): keep what is stored
+        return [], None  # the stored file (``rubric`` was built in code from it): keep what is stored
     if stored is not None and rubric.version <= stored.version:
         raise RefusedError(version_refusal(rubric.id, stored.version, rubric.version))
-    store.run("save_rubric", cur, scheme=rubric.id, version=rubric.version, yaml=text)
+    SQL.save_rubric(cur, scheme=rubric.id, version=rubric.version, yaml=text)
     if stored is None:
-        return []
-    with_facts = sorted(store.query("fact_periods", con=cur, scheme=rubric.id)["period"])
-    published = set(store.query("publications_of", con=cur, scheme=rubric.id)["period"])
+        return [], None
+    with_facts = sorted(facts.periods(cur, rubric.id))
+    published = set(SQL.published_periods(cur, scheme=rubric.id)["period"])
     rescored = [p for p in with_facts if p not in published]
-    write_audit(store, cur, who=who, action="rubric_change", scheme=rubric.id,
-                scope=pd.DataFrame({"period": with_facts or [""], "entity": ""}),
-                detail={"old_version": stored.version, "new_version": rubric.version, "rescored": rescored,
-                        "published_kept": [p for p in with_facts if p in published]}, why=why)
-    return rescored
+    entry = AuditEntry("rubric_change", rubric.id, pd.DataFrame({"period": with_facts or [""], "entity": ""}),
+                       {"old_version": stored.version, "new_version": rubric.version, "rescored": rescored,
+                        "published_kept": [p for p in with_facts if p in published]}, why)
+    return rescored, entry

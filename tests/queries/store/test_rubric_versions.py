@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from queries.audit import summary
-from queries.publication import RefusedError
-from queries.rubric_versions import version_refusal
+from queries.publication import publication_diff, published_league
+from queries.store import RefusedError
+from queries.store.rubric_versions import version_refusal
 from scoring.rubric import Rubric, parse_rubric
 from tests.conftest import ZICHUAN_PATH, zichuan_data
 from tests.queries.helpers import quarter, snapshot
@@ -73,7 +74,7 @@ def test_a_changed_rubric_under_the_same_version_is_refused_and_writes_nothing(s
 
 
 def test_a_higher_version_is_audited_and_rescores_only_the_unpublished_periods(scored, zichuan, tmp_path):
-    published = scored.published_league(SCHEME, "2022Q2")
+    published = published_league(scored, SCHEME, "2022Q2")
     newer, path = rubric_file(tmp_path, 2, {"daily": 0.5, "showcase": 0.5})
     change = quarter("2022Q4", {"B镇": {("5.1", "问题次数"): "2"}}, entities=("B镇",))
     assert scored.import_observations(newer, change, who="张三", source="b.csv", rubric_ref=path, why="新细则") == 2
@@ -82,8 +83,8 @@ def test_a_higher_version_is_audited_and_rescores_only_the_unpublished_periods(s
                                        "published_kept": ["2022Q2"]}]
     assert (finals(scored, "2022Q2"), finals(scored, "2022Q3"), finals(scored, "2022Q4")) == (
         FINALS_70_30, FINALS_50_50, [100.0, 99.0, 95.0])  # 2022Q4 B镇 re-imported: daily 98, showcase 100
-    pd.testing.assert_frame_equal(scored.published_league(SCHEME, "2022Q2"), published)
-    assert scored.publication_diff(SCHEME, "2022Q2").values.tolist() == [
+    pd.testing.assert_frame_equal(published_league(scored, SCHEME, "2022Q2"), published)
+    assert publication_diff(scored, SCHEME, "2022Q2").values.tolist() == [
         ["B镇", "final", 98.5, 97.5], ["C镇", "final", 97.0, 95.0]]
     with pytest.raises(RefusedError) as exc:  # and the older file cannot come back
         scored.import_observations(zichuan, quarter("2022Q3"), who="张三", source="c.csv", rubric_ref=ZICHUAN_PATH)
