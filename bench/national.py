@@ -36,6 +36,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bench.generate import generate, roster
+from queries import trends, unit
 from queries.statements import beside
 from queries.store import Store, facts, results, scorer
 from scoring.engine import score
@@ -150,10 +151,9 @@ def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tu
 
 
 def read(st: Store, name: str, **params) -> pd.DataFrame:
-    """One read model by name: the benchmark's own statements, else the product's."""
-    if name in {s.name for s in SQL}:
-        return st.read(getattr(SQL, name), scheme=SCHEME, **params)
-    return st.query(name, scheme=SCHEME, **params)
+    """One read statement by name: the benchmark's own (bench/national.sql), else the town page's."""
+    statements = SQL if name in {s.name for s in SQL} else unit.SQL
+    return st.read(getattr(statements, name), scheme=SCHEME, **params)
 
 
 def rescore_picks(st: Store, rng, periods: list[str], ros, rubric) -> tuple[list[float], list[float]]:
@@ -196,7 +196,7 @@ def sample_groups_equal(st: Store, rng, periods: list[str], ros, rubric) -> int:
 
 def results_hash(st: Store) -> str:
     """A short hash of every league row (to compare runs before/after an optimisation)."""
-    frame = st.query("trend_totals", scheme=SCHEME)
+    frame = trends.totals(st, SCHEME)
     return f"{pd.util.hash_pandas_object(frame, index=False).sum() & 0xFFFFFFFFFFFF:012x}"
 
 

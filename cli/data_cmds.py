@@ -16,6 +16,7 @@ from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
 from cli.store_cmds import open_store
 from queries.audit import KIND_LABELS, audit_log
 from queries.backup import BackupError, backup, restore
+from queries.data_views import store_units
 from queries.store import Actor, RefusedError, StoreBusyError
 from queries.template import build_template, default_units, read_units
 from scoring.problems import InputError
@@ -122,7 +123,7 @@ def run_template(args) -> int:
         if args.db:
             _existing_db(args.db)
             with open_store(args.db, read_only=True) as store:
-                units = store.query("scheme_units", scheme=rubric.id)
+                units = store_units(store, rubric.id)
             if units.empty:
                 raise CliError(f"{args.db} 中没有 {rubric.id} 的单位 (no units in the store)")
         elif args.entities:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from cli.common import DEFAULT_DB, CliError, get_rubric, league_columns, report, write_csv_atomic
-from scoring.intake import read_path
+from queries.league import league
 from queries.store import Actor, RefusedError, Store, StoreBusyError
 from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
+from scoring.intake import read_path
 from scoring.phases import demo_phase_rows
 from scoring.problems import InputError
 
@@ -114,10 +115,10 @@ def run_export(args) -> int:
     if not Path(args.db).exists():
         raise CliError(f"数据库文件不存在 (no store at {args.db})")
     with open_store(args.db, read_only=True) as store:
-        league = store.league(rubric.id, args.period)
-    if league.empty:
+        table = league(store, rubric.id, args.period)
+    if table.empty:
         raise CliError(f"{args.period} 没有 {rubric.id} 的评分结果 (no results for this period)")
-    league = league.rename(columns={"grp": "group"})
-    write_csv_atomic(league_columns(rubric, league), args.out)
-    print(f"已导出 exported {len(league)} units → {args.out}")
+    table = table.rename(columns={"grp": "group"})
+    write_csv_atomic(league_columns(rubric, table), args.out)
+    print(f"已导出 exported {len(table)} units → {args.out}")
     return 0

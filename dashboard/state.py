@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from queries.display import BOARD_TITLES
-from queries.read_models import groups, periods, schemes
+from queries.league import groups, periods, schemes
 from queries.store import Store, StoreBusyError
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
@@ -41,7 +41,7 @@ def store() -> Store:
 
 def data_version() -> int:
     """A number that changes whenever the store is written (one small query of table counts per read)."""
-    return int(store().query("data_version")["version"].iloc[0])
+    return store().data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 import pandas as pd
 
+from queries.statements import beside
 from queries.store import Store
+
+SQL = beside(__file__)
 
 ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
@@ -57,7 +60,7 @@ def summary(action: str, detail: dict) -> str:
 
 def audit_log(store: "Store", scheme: str = "", period: str = "", entity: str = "", limit: int = 2000) -> pd.DataFrame:
     """Audit rows, newest first, filtered by period and unit ("" = all), with a 操作 label and a summary."""
-    rows = store.query("audit_rows", scheme=scheme, period=period, entity=entity, limit=limit)
+    rows = store.read(SQL.audit_rows, scheme=scheme, period=period, entity=entity, limit=limit)
     details = [json.loads(d) if d else {} for d in rows["detail"]]
     rows["label"] = [ACTION_LABELS.get(a, a) for a in rows["action"]]
     rows["summary"] = [summary(a, d) for a, d in zip(rows["action"], details)]
@@ -66,7 +69,7 @@ def audit_log(store: "Store", scheme: str = "", period: str = "", entity: str = 
 
 def audit_filters(store: "Store", scheme: str = "") -> tuple[list[str], list[str]]:
     """The periods (newest first) and the units the audit rows of a scheme touch."""
-    scope = store.query("audit_scope_values", scheme=scheme)
+    scope = store.read(SQL.audit_scope_values, scheme=scheme)
     periods = sorted(scope["period"].unique(), reverse=True)
     entities = sorted(e for e in scope["entity"].unique() if e)
     return periods, entities

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from queries.sql import sql
+from queries.statements import beside
 from queries.store import Actor, Request, Store, Written
+
+SQL = beside(__file__)
 
 MANIFEST = "manifest.json"
 FORMAT = "flagboard-backup/1"
@@ -28,8 +30,9 @@ class BackupError(Exception):
     """A backup or restore that cannot be done; the message says why (Chinese with English terms)."""
 
 
-def store_tables(store: Store) -> list[str]:
-    return [r[0] for r in store.con.cursor().execute(sql("store_tables")).fetchall()]
+def store_tables(cur) -> list[str]:
+    """The name of every table of the store (on cursor ``cur``)."""
+    return list(SQL.store_tables(cur)["table_name"])
 
 
 def backup(store: Store, out_dir: str | Path) -> dict:
@@ -43,7 +46,7 @@ def backup(store: Store, out_dir: str | Path) -> dict:
         cur = store.con.cursor()
         cur.execute("BEGIN TRANSACTION")  # one consistent snapshot of every table
         tables = {}
-        for name in store_tables(store):
+        for name in store_tables(cur):
             rel = cur.table(name)
             rel.to_parquet(str(tmp / f"{name}.parquet"))
             tables[name] = {"rows": int(cur.table(name).count("*").fetchall()[0][0]), "columns": rel.columns}
@@ -79,7 +82,7 @@ EXACT_COPY = "恢复备份：原样复制备份中的每张表（含审计记录
 
 def load_backup(cur, src: Path, manifest: dict) -> Written:
     """Write command: fill an empty store with the tables of a backup, checking each table's row count."""
-    existing = {r[0] for r in cur.execute(sql("store_tables")).fetchall()}
+    existing = set(store_tables(cur))
     for name, info in manifest["tables"].items():
         rel = cur.read_parquet(str(src / f"{name}.parquet"))
         if name in existing:

@@ -12,42 +12,49 @@ import pandas as pd
 from queries.audit import KIND_LABELS, audit_log
 from queries.display import ordered
 from queries.publication import publication, publication_diff
-from queries.store import Store, batches
-from queries.store.batches import ImportPlan
+from queries.statements import beside
+from queries.store import Store, batches, facts
+from queries.store.batches import EDIT_COLUMNS, ImportPlan
 from queries.template import build_template, default_units
 from scoring.intake import in_file_order
 from scoring.problems import Problem
 from scoring.rubric import Rubric
 
+SQL = beside(__file__)
 AUDIT_COLUMNS = {"audit_id": "编号", "ts": "时间", "who": "操作人", "label": "操作", "period": "期间",
                  "entity": "单位", "summary": "内容", "why": "理由"}
-EDIT_COLUMNS = ["indicator", "item", "value", "ref", "note"]
 
 
 def scheme_choices(store: Store, presets: list[str]) -> list[str]:
     """Schemes to import into: those the store already holds first, then the other presets."""
-    held = list(store.query("stored_schemes")["scheme"])
+    held = list(store.read(SQL.stored_schemes)["scheme"])
     return held + [p for p in presets if p not in held]
 
 
 def fact_periods(store: Store, scheme: str) -> list[str]:
     """Periods with stored facts, newest first."""
-    periods = store.query("fact_periods", scheme=scheme)["period"]
-    return ordered(store.rubric(scheme), periods)[::-1] if len(periods) else []
+    with store.reading() as cur:
+        periods = facts.periods(cur, scheme)
+    return ordered(store.rubric(scheme), periods)[::-1] if periods else []
 
 
 def fact_units(store: Store, scheme: str, period: str) -> list[str]:
-    return list(store.query("fact_units", scheme=scheme, period=period)["entity"])
+    return list(store.read(SQL.fact_units, scheme=scheme, period=period)["entity"])
 
 
 def unit_facts(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
     """One unit's facts in a period, as the table editor shows them (indicator, item, value, ref, note)."""
-    return store.query("unit_facts", scheme=scheme, period=period, entity=entity)[EDIT_COLUMNS]
+    return store.read(SQL.unit_facts, scheme=scheme, period=period, entity=entity)[EDIT_COLUMNS]
+
+
+def store_units(store: Store, scheme: str) -> pd.DataFrame:
+    """The units the store knows for a scheme (entity, group), by name."""
+    return store.read(SQL.scheme_units, scheme=scheme)
 
 
 def template_units(store: Store, scheme: str) -> pd.DataFrame:
     """Units for a template: those the store knows for the scheme, else the scheme's roster file, else none."""
-    units = store.query("scheme_units", scheme=scheme)
+    units = store_units(store, scheme)
     if len(units):
         return units
     try:

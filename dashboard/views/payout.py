@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import widgets
 from dashboard.state import read, rubric
-from queries.scheme_models import payout_view
+from queries.payout import payout_view
 from scoring.payout import window_price
 
 picked = widgets.require_data()

@@ -17,7 +17,6 @@ conflict that still happens is reported as :class:`WriteConflictError` ("另一�
 """
 from __future__ import annotations
 
-import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from queries.sql import sql
 from queries.statements import beside
 from queries.store import batches, bulk, decisions, door, publishing, results, rubric_versions, scorer
 from queries.store.door import Actor, PermissionCheck, Request, allow_everyone
@@ -35,7 +33,6 @@ from scoring.rubric import Rubric
 
 SQL = beside(__file__)
 ID_SEQUENCES = ("audit_ids", "batch_ids")  # sequence names (the only values start_id_sequence is filled with)
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
 
@@ -111,20 +108,6 @@ class Store:
         """The rubric a scheme is scored with (stored at first import), else the preset of that id."""
         with self.reading() as cur:
             return rubric_versions.current(cur, scheme)
-
-    def query(self, name: str, con=None, **params) -> pd.DataFrame:
-        """Run a named read model of ``queries/sql/*.sql`` (``con``: inside that cursor's transaction)."""
-        stmt = sql(name)
-        used = {k: v for k, v in params.items() if k in set(_PARAM.findall(stmt))}
-        if con is not None:
-            return con.execute(stmt, used or None).df()
-        with self.reading() as cur:
-            return cur.execute(stmt, used or None).df()
-
-    def league(self, scheme: str, period: str) -> pd.DataFrame:
-        """The league table of a period, with each component (e.g. daily, showcase) as a column."""
-        with self.reading() as cur:
-            return results.league(cur, rubric_versions.current(cur, scheme), period)
 
     def data_version(self) -> int:
         """A number that changes with every write committed through the door (cached read models key on it)."""

@@ -11,6 +11,7 @@ import pytest
 from bench.generate import NATIONAL_GROUPS, NATIONAL_UNITS, PERIODS, frame_hash, generate, roster, to_frame
 from bench.national import SQL as BENCH
 from queries.store import Store, facts
+from queries.unit import indicator_detail
 from scoring.engine import score
 from scoring.rubric import load_rubric
 
@@ -105,7 +106,7 @@ def test_rescoring_one_group_leaves_the_others_untouched(national):
     BENCH.set_fact_value(national.con.cursor(), scheme=rubric.id, period=period, entity=unit, indicator="1.3",
                          item="缺项数", value="4")
     national.rescore_group(rubric.id, period, grp, rubric, who="test")
-    detail = national.query("entity_detail", scheme=rubric.id, period=period, entity=unit)
+    detail = indicator_detail(national, rubric.id, period, unit)
     assert detail.set_index("indicator").loc["1.3", ["points", "reason"]].tolist() == [0.0, "设施设备缺 4 项 −4"]
     after_other = national.read(BENCH.league_group, scheme=rubric.id, period=period, grp=other, prev_period=PERIODS[4])
     pd.testing.assert_frame_equal(after_other, before_other)

@@ -7,7 +7,9 @@ import duckdb
 import pandas as pd
 from openpyxl import Workbook
 
+from queries.data_views import unit_facts
 from queries.statements import beside
+from queries.unit import stored_facts
 from tests.conftest import HEADER, frame, unit
 
 SQL = beside(__file__)  # statements only the tests run (tests/queries/helpers.sql)
@@ -70,10 +72,10 @@ def set_fact(store, **where) -> None:
 
 def facts(store, period: str, entity: str) -> list[tuple]:
     """One unit's stored (indicator, item, value) rows in a period, sorted."""
-    rows = store.query("observations_of", scheme=SCHEME, period=period, entity=entity)
+    rows = stored_facts(store, SCHEME, period, entity)
     return sorted(rows[["indicator", "item", "value"]].itertuples(index=False, name=None))
 
 
 def unit_table(store, entity: str = "A镇", period: str = "2022Q2") -> pd.DataFrame:
     """One unit's facts as the table editor shows them."""
-    return store.query("unit_facts", scheme=SCHEME, period=period, entity=entity)
+    return unit_facts(store, SCHEME, period, entity)

@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from queries.audit import SQL as AUDIT
 from queries.backup import BackupError, backup, restore
+from queries.data_views import unit_facts
+from queries.league import league
 from queries.publication import publication
 from queries.store import Store
 from tests.conftest import frame, unit
@@ -23,7 +26,7 @@ def full_store(db, zichuan) -> str:
         store.import_observations(zichuan, pd.concat([quarter("2022Q2"), frame(unit("A镇", period="2022Q3") +
                                                                            unit("B镇", period="2022Q3"))]),
                                   who="张三", source="a.csv")
-        table = store.query("unit_facts", scheme=SCHEME, period="2022Q2", entity="B镇")
+        table = unit_facts(store, SCHEME, "2022Q2", "B镇")
         table.loc[table["indicator"] == "5.1", "value"] = "2"
         store.edit_unit(SCHEME, "2022Q2", "B镇", table, who="李四", why="复核")
         store.import_observations(zichuan, quarter("2022Q4"), who="张三", source="q4.csv")
@@ -51,7 +54,7 @@ def test_backup_then_restore_gives_every_table_back_equal(full_store, tmp_path, 
         assert store.undo_last(SCHEME, "2022Q3", who="张三")["batch_id"] == 1
         # the id sequences go on after the restored ids (batches 1-3; audit rows 1-6, then the undo above)
         assert store.import_observations(zichuan, quarter("2023Q1"), who="张三", source="later.csv") == 4
-        assert store.query("audit_rows", scheme=SCHEME, period="", entity="", limit=1)["audit_id"].tolist() == [8]
+        assert store.read(AUDIT.audit_rows, scheme=SCHEME, period="", entity="", limit=1)["audit_id"].tolist() == [8]
 
 
 def test_restoring_over_a_store_keeps_the_old_file(full_store, tmp_path, zichuan):
@@ -63,7 +66,7 @@ def test_restoring_over_a_store_keeps_the_old_file(full_store, tmp_path, zichuan
     assert Path(result["kept"]).name.startswith("store.duckdb.before-restore-")
     assert snapshot(result["kept"]) == later
     with Store(full_store) as store:
-        assert store.league(SCHEME, "2023Q1").empty
+        assert league(store, SCHEME, "2023Q1").empty
 
 
 def test_backup_refuses_a_folder_that_is_not_empty(full_store, tmp_path):

@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from queries.audit import SQL as AUDIT
 from queries.data_views import last_change
+from queries.league import league
 from queries.store import RefusedError, Store
 from scoring.demo import QUARTERS, demo_observations
 from scoring.problems import InputError, Problem
@@ -44,8 +46,8 @@ def test_import_replaces_only_the_pairs_it_contains(store, zichuan):
     assert [r for r in after if (r[0], r[1]) != ("2022Q2", "B镇")] == untouched
     assert ("5.1", "问题次数", "2") in facts(store, "2022Q2", "B镇")
     assert {r[8] for r in after if (r[0], r[1]) == ("2022Q2", "B镇")} == {batch}
-    league = store.league(SCHEME, "2022Q2").set_index("entity")
-    assert league.loc["B镇", "daily"] == 98.0  # 5.1: two findings −2
+    table = league(store, SCHEME, "2022Q2").set_index("entity")
+    assert table.loc["B镇", "daily"] == 98.0  # 5.1: two findings −2
 
 
 def test_reimporting_the_same_file_changes_nothing(store, zichuan):
@@ -55,7 +57,7 @@ def test_reimporting_the_same_file_changes_nothing(store, zichuan):
     again = store.import_observations(zichuan, obs.sample(frac=1, random_state=1), who="李四", source="a.csv")
     assert (first, again) == (1, None)
     assert snapshot(store, skip=("audit", "audit_scope")) == before
-    last = store.query("audit_rows", scheme=SCHEME, period="", entity="", limit=1).iloc[0]
+    last = store.read(AUDIT.audit_rows, scheme=SCHEME, period="", entity="", limit=1).iloc[0]
     assert (last["action"], last["who"], json.loads(last["detail"])) == (
         "import", "李四", {"source": "a.csv", "rows": 138, "units": 6, "no_change": True})
 
@@ -65,7 +67,7 @@ def test_a_partly_changed_file_only_replaces_the_changed_units(store, zichuan):
     store.import_observations(zichuan, quarter(changes={"C镇": {("2.2", "酌情扣分"): "3"}}), who="张三", source="b.csv")
     last = last_change(store, SCHEME, "2022Q2")
     assert (last["batch_id"], last["n_units"]) == (2, 1)
-    detail = json.loads(store.query("audit_rows", scheme=SCHEME, period="", entity="", limit=1)["detail"].iloc[0])
+    detail = json.loads(store.read(AUDIT.audit_rows, scheme=SCHEME, period="", entity="", limit=1)["detail"].iloc[0])
     assert {k: detail[k] for k in ("units", "units_unchanged", "added", "changed", "removed", "changes")} == {
         "units": 1, "units_unchanged": 2, "added": 0, "changed": 1, "removed": 0,
         "changes": [{"period": "2022Q2", "entity": "C镇", "indicator": "2.2", "item": "酌情扣分", "ref": "",
@@ -115,8 +117,8 @@ def test_edit_replaces_one_units_facts_and_is_audited_with_before_and_after(stor
     table.loc[(table["indicator"] == "5.1"), "value"] = "1"
     batch = store.edit_unit(SCHEME, "2022Q2", "A镇", table, who="王五", why="复核现场检查记录")
     assert ("5.1", "问题次数", "1") in facts(store, "2022Q2", "A镇")
-    assert store.league(SCHEME, "2022Q2").set_index("entity").loc["A镇", "daily"] == 99.0
-    row = store.query("audit_rows", scheme=SCHEME, period="", entity="A镇", limit=1).iloc[0]
+    assert league(store, SCHEME, "2022Q2").set_index("entity").loc["A镇", "daily"] == 99.0
+    row = store.read(AUDIT.audit_rows, scheme=SCHEME, period="", entity="A镇", limit=1).iloc[0]
     detail = json.loads(row["detail"])
     assert (row["action"], row["who"], row["why"], detail["batch_id"], detail["changes"]) == (
         "edit", "王五", "复核现场检查记录", batch,
@@ -166,7 +168,7 @@ def test_undo_restores_exactly_the_facts_before_the_last_change(store, zichuan):
     assert snapshot(store, skip=UNDO_BOOKKEEPING) == before
     assert store.undo_last(SCHEME, "2022Q2", who="张三")["batch_id"] == 1  # the first import of 2022Q2
     assert store.read(SQL.period_has_observations, scheme=SCHEME, period="2022Q2") == 0
-    assert store.league(SCHEME, "2022Q2").empty and len(store.league(SCHEME, "2022Q3")) == 3
+    assert league(store, SCHEME, "2022Q2").empty and len(league(store, SCHEME, "2022Q3")) == 3
     with pytest.raises(RefusedError, match="2022Q2 没有可以撤销的导入或修改"):
         store.undo_last(SCHEME, "2022Q2", who="张三")
 

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from queries.league import league as league_table
 from queries.store import RefusedError
+from queries.unit import indicator_detail
 from scoring.engine import score
 from scoring.problems import InputError
 from scoring.rubric import parse_rubric
@@ -39,7 +41,7 @@ def write(tmp_path, rows: list[dict], kind: str = "parquet", columns=COLUMNS):
 
 
 def league(store, period: str) -> dict:
-    found = store.league("zichuan-2022", period)
+    found = league_table(store, "zichuan-2022", period)
     return {e: (g, float(f), int(r)) for e, g, f, r in zip(found["entity"], found["grp"], found["final"], found["rank"])}
 
 
@@ -94,7 +96,7 @@ def test_rescore_group_rewrites_that_group_only(store, zichuan, tmp_path):
     after = league(store, "2022Q1")
     assert after["甲镇"][1:] == (100.0, 1) and after["乙镇"][2] == 2
     assert (after["丙镇"], after["丁镇"]) == west
-    detail = store.query("entity_detail", scheme="zichuan-2022", period="2022Q1", entity="甲镇")
+    detail = indicator_detail(store, "zichuan-2022", "2022Q1", "甲镇")
     assert detail.set_index("indicator").loc["1.3", ["points", "reason"]].tolist() == [4.0, ""]
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import duckdb
 import pytest
 
+from queries.league import league
 from queries.store import RefusedError, Store, WriteConflictError, batches, door, publishing
 from tests.conftest import frame, unit
 from tests.queries.helpers import SCHEME, facts, quarter, unit_table
@@ -55,7 +56,7 @@ def test_two_sessions_importing_at_once_both_succeed_with_their_own_batch(store,
     assert sorted((who, action) for _, who, action in audit) == [("A镇", "import"), ("B镇", "import")]
     assert len({audit_id for audit_id, _, _ in audit}) == 2
     assert {e: facts(store, "2022Q2", e) != [] for e in ("A镇", "B镇")} == {"A镇": True, "B镇": True}
-    assert sorted(store.league(SCHEME, "2022Q2")["entity"]) == ["A镇", "B镇"]
+    assert sorted(league(store, SCHEME, "2022Q2")["entity"]) == ["A镇", "B镇"]
 
 
 def test_two_open_transactions_never_get_the_same_batch_or_audit_id(store):

@@ -7,6 +7,8 @@ import copy
 import pandas as pd
 import pytest
 
+from queries.data_views import unit_facts
+from queries.league import league
 from queries.publication import publication, publication_diff, published_league
 from queries.store import RefusedError
 from scoring.rubric import parse_rubric
@@ -39,7 +41,7 @@ def test_publish_keeps_the_league_as_published(published):
 
 def test_a_locked_period_refuses_every_change_and_writes_nothing(published, zichuan):
     before = snapshot(published)
-    table = published.query("unit_facts", scheme=SCHEME, period="2022Q2", entity="A镇")
+    table = unit_facts(published, SCHEME, "2022Q2", "A镇")
     attempts = {
         "导入": lambda: published.import_observations(zichuan, quarter("2022Q2"), who="张三", source="b.csv"),
         "修改": lambda: published.edit_unit(SCHEME, "2022Q2", "A镇", table, who="张三", why="x"),
@@ -57,7 +59,7 @@ def test_an_import_touching_a_locked_period_is_refused_whole(published, zichuan)
     with pytest.raises(RefusedError):
         published.import_observations(zichuan, pd.concat([quarter("2022Q2"), quarter("2022Q4")]), who="张三",
                                       source="b.csv")
-    assert published.league(SCHEME, "2022Q4").empty
+    assert league(published, SCHEME, "2022Q4").empty
 
 
 def test_reopen_needs_a_reason_and_then_changes_need_one_too(published, zichuan):

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from queries.audit import summary
+from queries.league import league
 from queries.publication import publication_diff, published_league
 from queries.store import RefusedError
 from queries.store.rubric_versions import version_refusal
@@ -34,7 +35,7 @@ def rubric_file(tmp_path, version: int, final: dict | None = None) -> tuple[Rubr
 
 
 def finals(store, period: str) -> list[float]:
-    return store.league(SCHEME, period).sort_values("entity")["final"].tolist()
+    return league(store, SCHEME, period).sort_values("entity")["final"].tolist()
 
 
 def rubric_changes(store) -> list[dict]:

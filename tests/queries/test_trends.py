@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from queries.trend_models import category_means, lower_is_better, metric_long, metric_options, pivot, select
+from queries.trends import category_means, lower_is_better, metric_long, metric_options, pivot, select
 from scoring.rubric import load_rubric
 
 Z = "zichuan-2022"

@@ -9,12 +9,25 @@ from __future__ import annotations
 import pandas as pd
 
 from queries.display import category_names, component_labels, ordered, round_to
+from queries.statements import beside
 from queries.store import Store
 from scoring.rubric import Rubric
+
+SQL = beside(__file__)
 
 LONG_COLUMNS = ["期间", "单位", "数值"]
 TOTALS = {"final": "总分", "rank": "名次", "bonus": "加分合计", "penalty": "减分合计"}
 PART = {"points": "得分", "lost": "失分"}
+
+
+def totals(store: Store, scheme: str) -> pd.DataFrame:
+    """Every unit's totals in every period: period, grp, entity, base, bonus, penalty, final, rank, grade, flag."""
+    return store.read(SQL.trend_totals, scheme=scheme)
+
+
+def indicators(store: Store, scheme: str) -> pd.DataFrame:
+    """Every unit's points and lost points per indicator in every period (with category and kind)."""
+    return store.read(SQL.trend_indicators, scheme=scheme)
 
 
 def metric_options(rubric: Rubric) -> dict[str, str]:
@@ -48,19 +61,19 @@ def metric_long(store: Store, scheme: str, metric: str, grp: str) -> pd.DataFram
     """Every unit of a group in every period (time order): one metric, long format (期间, 单位, 数值)."""
     rubric = store.rubric(scheme)
     if metric in TOTALS:
-        totals = store.query("trend_totals", scheme=scheme)
-        totals = totals[totals["grp"] == grp]
+        mine = totals(store, scheme)
+        mine = mine[mine["grp"] == grp]
         if metric == "penalty":
-            totals = totals.assign(penalty=-totals["penalty"])  # shown as a positive amount deducted
-        return _long(totals, metric, rubric)
+            mine = mine.assign(penalty=-mine["penalty"])  # shown as a positive amount deducted
+        return _long(mine, metric, rubric)
     kind, _, rest = metric.partition(":")
     if kind == "comp":
-        comps = store.query("trend_components", scheme=scheme)
+        comps = store.read(SQL.trend_components, scheme=scheme)
         return _long(comps[(comps["grp"] == grp) & (comps["component"] == rest)], "value", rubric)
     code, _, part = rest.rpartition(":")
     if kind not in ("cat", "ind") or part not in PART:
         raise KeyError(f"unknown trend metric {metric!r}")
-    detail = store.query("trend_indicators", scheme=scheme)
+    detail = indicators(store, scheme)
     detail = detail[(detail["grp"] == grp) & (detail["category" if kind == "cat" else "indicator"] == code)]
     summed = detail.groupby(["period", "entity"], as_index=False)[part].sum()
     return _long(summed, part, rubric)
@@ -94,7 +107,7 @@ def category_means(store: Store, scheme: str, grp: str, units: list[str] | None 
     Bonus/penalty categories have no fixed max and are left out (see the metric picker for them).
     """
     rubric = store.rubric(scheme)
-    detail = store.query("trend_indicators", scheme=scheme)
+    detail = indicators(store, scheme)
     detail = detail[(detail["grp"] == grp) & detail["kind"].isin(["base", "score"])]
     if units is not None:
         detail = detail[detail["entity"].isin(units)]

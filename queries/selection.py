@@ -9,11 +9,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from queries.display import cutoff_of, final_formula, ordered, period_label, round_to, rounded, top_grade
-from queries.read_models import TRAIL, group_league, league_view
+from queries.league import TRAIL, group_league, league_view
+from queries.statements import beside
 from queries.store import Store
+from queries.trends import totals
 from scoring.payout import contract_years
 from scoring.rubric import Rubric
 from scoring.rules.rank import competition_rank
+
+SQL = beside(__file__)
 
 TIE_WORDS = {"competition": "并列者名次相同，其后名次顺延（如 1、1、3）",
              "dense": "并列者名次相同，其后名次连续（如 1、1、2）"}
@@ -85,10 +89,9 @@ def selection_view(store: Store, scheme: str, period: str, grp: str | None = Non
              f"{TIE_WORDS[rubric.tie_method]}。"]
     steps += grade_steps(league, rubric) + award_steps(league, rubric)
     award = rubric.award
-    found = store.query("period_decision", scheme=scheme, period=period, grp=grp)
+    row = store.read(SQL.period_decision, scheme=scheme, period=period, grp=grp)
     decision = None
-    if len(found):
-        row = found.iloc[0]
+    if row is not None:
         decision = {"entity": str(row["entity"]), "who": str(row["who"]), "why": str(row["why"]),
                     "ts": str(row["ts"])[:19]}
     pending = tuple(league.loc[league["flag"] == award.pending_mark, "entity"]) if award else ()
@@ -105,8 +108,8 @@ def flag_history(store: Store, scheme: str, grp: str) -> pd.DataFrame:
     if rubric.award is None:
         return pd.DataFrame(columns=HISTORY_COLUMNS)
     mark, d = rubric.award.mark, rubric.display_decimals
-    periods = ordered(rubric, store.query("group_periods", scheme=scheme, grp=grp)["period"])
-    flags = store.query("group_flags", scheme=scheme, grp=grp)
+    periods = ordered(rubric, store.read(SQL.group_periods, scheme=scheme, grp=grp)["period"])
+    flags = store.read(SQL.group_flags, scheme=scheme, grp=grp)
     rows, streak, holder_before = [], 0, None
     for period in periods:
         part = flags[flags["period"] == period]
@@ -150,10 +153,10 @@ def annual_view(store: Store, scheme: str, grp: str) -> pd.DataFrame:
     mark = rubric.award.mark if rubric.award else ""
     grade = top_grade(rubric)
     graded_col, flags_col = f"{grade.name if grade else '等次'}次数", f"{mark or '红旗'}次数"
-    data = store.query("group_annual", scheme=scheme, grp=grp, mark=mark)
+    data = store.read(SQL.group_annual, scheme=scheme, grp=grp, mark=mark)
     if rubric.windows:
-        totals = store.query("trend_totals", scheme=scheme)
-        years = contract_years(totals[totals["grp"] == grp], rubric.windows)
+        mine = totals(store, scheme)
+        years = contract_years(mine[mine["grp"] == grp], rubric.windows)
         data = pd.DataFrame({"year": years["name"], "entity": years["entity"], "mean_final": years["mean"],
                              "n_periods": years["n_months"], "n_graded": 0, "n_flags": 0})
     if data.empty:

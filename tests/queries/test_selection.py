@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.selection_models import annual_view, flag_history, notice_facts, selection_view, streaks
+from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
 from queries.store import Store
 from tests.demo_stores import small_store
 
