@@ -65,7 +65,7 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
 
 def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:
     from queries import league as lg, selection as sm, trends as tm, unit as un
-    from queries.notice import notice_xlsx
+    from documents.notice import notice_xlsx
     from queries.rubric_models import rubric_tree
     from queries.store import Store
 

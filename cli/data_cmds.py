@@ -14,11 +14,11 @@ from pathlib import Path
 
 from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
 from cli.store_cmds import open_store
+from documents.backup import BackupError, backup, restore
+from documents.template import build_template, default_units, read_units
 from queries.audit import KIND_LABELS, audit_log
-from queries.backup import BackupError, backup, restore
 from queries.data_views import store_units
 from queries.store import Actor, RefusedError, StoreBusyError
-from queries.template import build_template, default_units, read_units
 from scoring.problems import InputError
 
 

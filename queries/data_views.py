@@ -15,7 +15,6 @@ from queries.publication import publication, publication_diff
 from queries.statements import beside
 from queries.store import Store, batches, facts
 from queries.store.batches import EDIT_COLUMNS, ImportPlan
-from queries.template import build_template, default_units
 from scoring.intake import in_file_order
 from scoring.problems import Problem
 from scoring.rubric import Rubric
@@ -50,22 +49,6 @@ def unit_facts(store: Store, scheme: str, period: str, entity: str) -> pd.DataFr
 def store_units(store: Store, scheme: str) -> pd.DataFrame:
     """The units the store knows for a scheme (entity, group), by name."""
     return store.read(SQL.scheme_units, scheme=scheme)
-
-
-def template_units(store: Store, scheme: str) -> pd.DataFrame:
-    """Units for a template: those the store knows for the scheme, else the scheme's roster file, else none."""
-    units = store_units(store, scheme)
-    if len(units):
-        return units
-    try:
-        return default_units(scheme)
-    except FileNotFoundError:
-        return pd.DataFrame(columns=["entity", "group"])
-
-
-def template_file(store: Store, scheme: str, period: str) -> bytes:
-    """The XLSX template of a period for the units of :func:`template_units`."""
-    return build_template(store.rubric(scheme), period, template_units(store, scheme))
 
 
 def last_change(store: Store, scheme: str, period: str) -> dict | None:

@@ -8,9 +8,10 @@ import streamlit as st
 
 from dashboard import widgets
 from dashboard.state import clear_caches, read, rubric, store
+from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,
-                                template_file, template_units, unit_facts)
+                                unit_facts)
 from queries.store import Actor, RefusedError
 from scoring.intake import MAX_BYTES, read_upload
 from scoring.problems import InputError

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, exports, widgets
 from dashboard.state import clear_caches, read, store
-from queries.notice import notice_pdf, notice_xlsx
+from documents.notice import notice_pdf, notice_xlsx
 from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
 from queries.store import Actor, RefusedError
 from scoring.problems import InputError

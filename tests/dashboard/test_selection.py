@@ -1,8 +1,8 @@
 """红旗评选: a 待定 full tie shows as pending, a recorded decision (who + why) resolves it; history; the notice."""
 from __future__ import annotations
 
+from documents.notice import read_notice_table
 from queries.audit import audit_log
-from queries.notice import read_notice_table
 from queries.store import Store
 from tests.dashboard.conftest import download_bytes, page_text, table
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.data_views import audit_table, plan_import, plan_summary, problems_table, scheme_choices, template_units
+from documents.template import template_units
+from queries.data_views import audit_table, plan_import, plan_summary, problems_table, scheme_choices
 from scoring.problems import Problem
 from tests.queries.helpers import quarter
 

@@ -1,6 +1,6 @@
 """The quarter's notice (通报) as XLSX and PDF bytes: title, the graded list, the flag, the table and a chart.
 
-The facts come from :func:`queries.selection_models.notice_facts`; the chart image (PNG) is made by the
+The facts come from :func:`queries.selection.notice_facts`; the chart image (PNG) is made by the
 dashboard (Plotly + kaleido) and passed in, so this module stays free of plotting. The XLSX also carries a
 native Excel bar chart. Chinese text in the PDF uses Noto Sans CJK SC (Debian ``fonts-noto-cjk``).
 """

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scoring.intake import read_upload
-from queries.template import build_template, default_units, read_units, template_rows
+from documents.template import build_template, default_units, read_units, template_rows
 from scoring.demo import demo_observations
+from scoring.intake import read_upload
 from scoring.rubric import load_rubric, preset_ids
 from scoring.validate import validate
 

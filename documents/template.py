@@ -18,6 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from queries.data_views import store_units
+from queries.store import Store
 from scoring.exact import fmt_points
 from scoring.rubric import Rubric
 from scoring.rules.base import ItemSpec
@@ -230,3 +232,19 @@ def build_template(rubric: Rubric, period: str, units: pd.DataFrame) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def template_units(store: Store, scheme: str) -> pd.DataFrame:
+    """Units for a template: those the store knows for the scheme, else the scheme's roster file, else none."""
+    units = store_units(store, scheme)
+    if len(units):
+        return units
+    try:
+        return default_units(scheme)
+    except FileNotFoundError:
+        return pd.DataFrame(columns=["entity", "group"])
+
+
+def template_file(store: Store, scheme: str, period: str) -> bytes:
+    """The XLSX template of a period for the units of :func:`template_units`."""
+    return build_template(store.rubric(scheme), period, template_units(store, scheme))

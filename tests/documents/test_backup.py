@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from documents.backup import BackupError, backup, restore
 from queries.audit import SQL as AUDIT
-from queries.backup import BackupError, backup, restore
 from queries.data_views import unit_facts
 from queries.league import league
 from queries.publication import publication
@@ -20,8 +20,9 @@ SCHEME = "zichuan-2022"
 
 
 @pytest.fixture
-def full_store(db, zichuan) -> str:
+def full_store(tmp_path, zichuan) -> str:
     """A store with a row in every kind of table: imports, an edit, an undo, a decision, a publication."""
+    db = str(tmp_path / "store.duckdb")
     with Store(db) as store:
         store.import_observations(zichuan, pd.concat([quarter("2022Q2"), frame(unit("A镇", period="2022Q3") +
                                                                            unit("B镇", period="2022Q3"))]),
