@@ -45,7 +45,7 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
     os.environ["FLAGBOARD_DB"] = db
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.run()
-    at.selectbox(key="period_zichuan-2022").select(period).run()
+    at.selectbox(key="period").select(period).run()
     rows = []
     for page in PAGES:
         at.switch_page(f"views/{page}.py")

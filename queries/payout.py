@@ -1,8 +1,9 @@
 """Read model of the payout page (schemes with ``payout`` in their rubric, e.g. Haikou): contract-year means
 over the rubric's month windows, the payout band and money, the months, and what lost points cost.
 
-The arithmetic is done by :mod:`scoring.payout`; this module returns display-ready frames with Chinese column
-names. A scheme without ``payout`` gets ``None``, and the page says so.
+The arithmetic is done by :mod:`scoring.payout`; this module returns display-ready frames, sentences and labels
+with Chinese wording, so the page only lays them out. A scheme without ``payout`` gets ``None``, and the page
+says so.
 """
 from __future__ import annotations
 
@@ -20,6 +21,38 @@ def _money(values) -> list[float]:
 
 
 @dataclass(frozen=True)
+class PayoutWindow:
+    """One contract year the office enters figures for: its id, its name and the price the rubric states."""
+
+    id: str
+    name: str
+    default_price: float
+
+
+@dataclass(frozen=True)
+class PayoutTerms:
+    """The payout rule in sentences and the contract years to enter a price and a shortfall for."""
+
+    rule: str  # the bands and the money formula, one sentence
+    price_note: str
+    shortfall_note: str
+    windows: tuple[PayoutWindow, ...]
+
+
+def payout_terms(store: Store, scheme: str) -> PayoutTerms | None:
+    """The payout rule of a scheme as the page states it, with each contract year's price from the rubric."""
+    rubric = store.rubric(scheme)
+    payout = rubric.payout
+    if payout is None or not rubric.windows:
+        return None
+    rule = (f"合同年度得分 = 统计周期内各月考核得分的平均数；付款档次：{'；'.join(b.label for b in payout.bands)}。"
+            f"绩效考核金额 = 中标价 × {payout.pot_share:.0%} × 考核系数，"
+            f"鉴定每差一人扣 中标价 × {payout.pot_share:.0%} × {payout.shortfall_rate:.1%}。")
+    windows = tuple(PayoutWindow(w.id, w.name or w.id, float(window_price(w, payout))) for w in rubric.windows)
+    return PayoutTerms(rule, payout.price_note, payout.shortfall_note, windows)
+
+
+@dataclass(frozen=True)
 class PayoutView:
     """The payout page: one row per contract year (money), the months, and what lost points cost."""
 
@@ -27,8 +60,10 @@ class PayoutView:
     years: pd.DataFrame  # 合同年度, 单位, 已考核月数, 应考核月数, 缺考月份, 年度均分, 支付档次, 中标价, …, 绩效考核金额
     months: pd.DataFrame  # 月份, 单位, 合同年度, 月度得分
     costs: dict[tuple[str, str], pd.DataFrame]  # (window, entity) → 指标, 名称, 失分合计, 对均分影响, …, 少得金额
+    cost_labels: dict[tuple[str, str], str]  # (window, entity) → "第一年 · 海口政务大厅" for the picker
     bands: tuple[tuple[float, str], ...]  # (min, label) for the chart's reference lines
     negative: tuple[str, ...]  # contract years whose net is negative (the office must settle)
+    incomplete: tuple[str, ...]  # contract years with months not assessed yet: "第二年缺 3 个月"
 
 
 def payout_view(store: Store, scheme: str, prices: tuple = (), shorts: tuple = ()) -> PayoutView | None:
@@ -64,6 +99,11 @@ def payout_view(store: Store, scheme: str, prices: tuple = (), shorts: tuple = (
                 "指标": c["indicator"], "名称": c["indicator"].map(ind_names), "失分合计": c["lost"],
                 "对年度均分的影响": c["mean_effect"], "若未失分的档次": c["band_if_kept"],
                 "少得金额（元）": _money(c["cost"])})
+    labels = {(w, e): f"{names[w]} · {e}" for w, e in costs}
     bands = tuple((float(b.min), b.label) for b in rubric.payout.bands if b.min is not None)
     negative = tuple(names[w] for w, n in zip(money["window"], money["net"]) if n < 0)
-    return PayoutView(tuple(sorted(finals["entity"].unique())), table, months, costs, bands, negative)
+    short = money[money["n_months"] < money["n_expected"]]
+    incomplete = tuple(f"{names[w]}缺 {int(want - got)} 个月"
+                       for w, got, want in zip(short["window"], short["n_months"], short["n_expected"]))
+    return PayoutView(tuple(sorted(finals["entity"].unique())), table, months, costs, labels, bands, negative,
+                      incomplete)

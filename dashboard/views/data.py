@@ -7,7 +7,8 @@ a bad file or edit writes nothing and lists every problem with its line or cell.
 import streamlit as st
 
 from dashboard import widgets
-from dashboard.state import clear_caches, read, rubric, store
+from dashboard.state import SCHEME, clear_caches, read, rubric, store
+from dashboard.state import picked as sidebar_choice
 from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,
@@ -28,12 +29,12 @@ if not name:
     st.stop()
 who = Actor(name, "dashboard")
 
-picked = st.session_state.get("picked_full")
+picked = sidebar_choice()
 if picked is not None:
     scheme = picked.scheme
-else:
+else:  # no results yet, so no sidebar: the same choice, asked here
     scheme = st.selectbox("评估方案 scheme（数据库还没有评分结果，请选择要导入的方案）",
-                          read(scheme_choices, preset_ids()), key="data_scheme")
+                          read(scheme_choices, preset_ids()), key=SCHEME)
 rub = rubric(scheme)
 s = store()
 

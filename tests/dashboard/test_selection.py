@@ -9,7 +9,7 @@ from tests.dashboard.conftest import download_bytes, page_text, table
 
 def open_selection(app, db, period):
     at = app(db)
-    at.selectbox(key="period_zichuan-2022").select(period).run()
+    at.selectbox(key="period").select(period).run()
     at.switch_page("views/selection.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
