@@ -63,3 +63,22 @@ def test_demo_has_a_pending_flag_in_2022q4(app, demo_db):
     at = app(demo_db)
     at.selectbox(key="period").select("2022Q4").run()
     assert shown(at)["红旗"].tolist().count("待定") == 2
+
+
+def test_a_rescore_underneath_the_page_shows_on_the_next_run(app, small_db, tmp_path):
+    """The page's cached read models key on the store's data version; a rescore changes it (it is audited)."""
+    from pathlib import Path
+
+    from dashboard.state import _open_store
+    from tests.demo_stores import copy_store
+    from tests.queries.helpers import set_fact
+
+    db = str(copy_store(Path(small_db), tmp_path / "small.duckdb"))
+    at = app(db)
+    at.selectbox(key="period").select("2022Q1").run()
+    assert shown(at)["总分"].tolist() == [100.0, 99.3, 98.6, 97.9, 97.2, 96.5]
+    store = _open_store(db)  # the page's own connection: this process holds the file
+    set_fact(store, scheme="zichuan-2022", period="2022Q1", entity="F", indicator="2.1", item="缺项数", value="0")
+    store.rescore("zichuan-2022", ["2022Q1"], who="测试")
+    at.run()
+    assert shown(at)[["单位", "总分"]].values.tolist()[:2] == [["A", 100.0], ["F", 100.0]]

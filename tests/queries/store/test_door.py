@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from queries.audit import audit_log
+from queries.league import league
 from queries.store import Actor, AuditEntry, NotPermittedError, RefusedError, Request, Store, Written
-from tests.queries.helpers import SCHEME, quarter, snapshot
+from tests.queries.helpers import SCHEME, quarter, set_fact, snapshot
 
 
 def audit_rows(store: Store) -> list[tuple]:
@@ -106,3 +107,19 @@ def test_the_data_version_is_the_latest_audit_row(store, zichuan):
     store.import_observations(zichuan, quarter(), who="张三", source="a.csv")  # no change, still audited
     assert store.data_version() == 2
     assert pd.DataFrame(audit_rows(store))[2].tolist() == ["import", "import"]
+
+
+def test_every_change_of_results_changes_the_data_version(store, zichuan):
+    """A rescore that changes results is a write like any other: audited, so cached read models are read again."""
+    store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
+    versions = [store.data_version()]
+    set_fact(store, scheme=SCHEME, period="2022Q2", entity="A镇", indicator="5.1", item="问题次数", value="2")
+    store.rescore(SCHEME, ["2022Q2"], who="张三")
+    versions.append(store.data_version())
+    store.rescore_group(SCHEME, "2022Q2", "", who="张三")
+    versions.append(store.data_version())
+    assert versions == [1, 2, 3]
+    assert league(store, SCHEME, "2022Q2").set_index("entity").loc["A镇", "daily"] == 98.0
+    assert [(r[0], r[2], json.loads(r[5])) for r in audit_rows(store)[1:]] == [
+        ("张三", "rescore", {"period": "2022Q2", "units": 3}),
+        ("张三", "rescore", {"period": "2022Q2", "units": 3, "group": ""})]
