@@ -7,8 +7,7 @@ a bad file or edit writes nothing and lists every problem with its line or cell.
 import streamlit as st
 
 from dashboard import widgets
-from dashboard.state import SCHEME, clear_caches, read, rubric, store
-from dashboard.state import picked as sidebar_choice
+from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store
 from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,

@@ -100,7 +100,7 @@ class Store:
             cur.close()
 
     def read(self, statement, /, **params):
-        """Run one named read statement (e.g. ``league_sql.schemes``) on a fresh cursor."""
+        """Run one named read statement (e.g. ``queries.league.SQL.schemes``) on a fresh cursor."""
         with self.reading() as cur:
             return statement(cur, **params)
 
