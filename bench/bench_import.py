@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from queries.backup import backup, restore  # noqa: E402
-from scoring.intake import read_path  # noqa: E402
+from documents.backup import backup, restore  # noqa: E402
 from queries.store import Store  # noqa: E402
 from scoring.demo import QUARTERS, demo_observations  # noqa: E402
+from scoring.intake import read_path  # noqa: E402
 from scoring.rubric import load_rubric  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main() -> None:
         timed("undo that change", lambda: store.undo_last(rubric.id, QUARTERS[0], "bench"), figures)
         timed("backup (Parquet)", lambda: backup(store, tmp / "bk"), figures)
         store.close()
-        timed("restore", lambda: restore(tmp / "bk", tmp / "restored.duckdb"), figures)
+        timed("restore", lambda: restore(tmp / "bk", tmp / "restored.duckdb", who="bench"), figures)
         print(f"re-import / first import: {figures['identical re-import (no change)'] / figures['first import']:.2f}")
 
 

@@ -45,7 +45,7 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
     os.environ["FLAGBOARD_DB"] = db
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.run()
-    at.selectbox(key="period_zichuan-2022").select(period).run()
+    at.selectbox(key="period").select(period).run()
     rows = []
     for page in PAGES:
         at.switch_page(f"views/{page}.py")
@@ -64,18 +64,18 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
 
 
 def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:
-    from queries import read_models as rm, selection_models as sm, trend_models as tm
-    from queries.notice import notice_xlsx
+    from queries import league as lg, selection as sm, trends as tm, unit as un
+    from documents.notice import notice_xlsx
     from queries.rubric_models import rubric_tree
     from queries.store import Store
 
     store = Store(db, read_only=True)
     scheme = "zichuan-2022"
-    unit = rm.units_of(store, scheme, period, "")[-1]
+    unit = un.units_of(store, scheme, period, "")[-1]
     calls = {
-        "league_view": lambda: rm.league_view(store, scheme, period, ""),
-        "unit_view": lambda: rm.unit_view(store, scheme, period, unit, ""),
-        "unit_history": lambda: rm.unit_history(store, scheme, unit),
+        "league_view": lambda: lg.league_view(store, scheme, period, ""),
+        "unit_view": lambda: un.unit_view(store, scheme, period, unit, ""),
+        "unit_history": lambda: un.unit_history(store, scheme, unit),
         "metric_long(final)": lambda: tm.metric_long(store, scheme, "final", ""),
         "metric_long(ind:2.3:lost)": lambda: tm.metric_long(store, scheme, "ind:2.3:lost", ""),
         "pivot(final)": lambda: tm.pivot(tm.metric_long(store, scheme, "final", "")),
@@ -86,10 +86,10 @@ def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]
         "notice_facts+xlsx": lambda: notice_xlsx(sm.notice_facts(store, scheme, period, "")),
         "rubric_tree": lambda: rubric_tree(store.rubric(scheme)),
         "store.rubric (YAML parse)": lambda: store.rubric(scheme),
-        "sql data_version": lambda: store.query("data_version"),
-        "sql rank_trail": lambda: store.query("rank_trail", scheme=scheme, grp=""),
-        "sql trend_indicators": lambda: store.query("trend_indicators", scheme=scheme),
-        "store.league": lambda: store.league(scheme, period),
+        "sql data_version": lambda: store.data_version(),
+        "sql rank_trail": lambda: store.read(lg.SQL.rank_trail, scheme=scheme, grp=""),
+        "sql trend_indicators": lambda: tm.indicators(store, scheme),
+        "league": lambda: lg.league(store, scheme, period),
     }
     rows = [(name, median_ms(fn, runs)) for name, fn in calls.items()]
     store.close()

@@ -36,12 +36,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bench.generate import generate, roster
-from queries import bulk
-from queries.sql import sql
-from queries.store import Store
+from queries import trends, unit
+from queries.statements import beside
+from queries.store import Store, facts, results, scorer
 from scoring.engine import score
 from scoring.rubric import load_rubric
 
+SQL = beside(__file__)  # the statements only this benchmark runs (bench/national.sql)
 SCHEME = "zichuan-2022"
 OUT = Path(__file__).resolve().parent / "out"
 SCALES = (0.01, 0.1, 1.0)
@@ -137,16 +138,22 @@ def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tu
     out = {}
     for label, make in cases.items():
         name, params = make()
-        st.query(name, scheme=SCHEME, **params)
+        read(st, name, **params)
         times = []
         for _ in range(READ_PICKS):
             name, params = make()
             start = time.perf_counter()
-            frame = st.query(name, scheme=SCHEME, **params)
+            frame = read(st, name, **params)
             times.append((time.perf_counter() - start) * 1000)
             assert len(frame), f"{name} {params} returned nothing"
         out[label] = percentiles(times)
     return out
+
+
+def read(st: Store, name: str, **params) -> pd.DataFrame:
+    """One read statement by name: the benchmark's own (bench/national.sql), else the town page's."""
+    statements = SQL if name in {s.name for s in SQL} else unit.SQL
+    return st.read(getattr(statements, name), scheme=SCHEME, **params)
 
 
 def rescore_picks(st: Store, rng, periods: list[str], ros, rubric) -> tuple[list[float], list[float]]:
@@ -156,10 +163,10 @@ def rescore_picks(st: Store, rng, periods: list[str], ros, rubric) -> tuple[list
         u = int(rng.integers(len(ros.entities)))
         period, grp, entity = periods[rng.integers(len(periods))], str(ros.groups[ros.group_of[u]]), str(ros.entities[u])
         start = time.perf_counter()
-        st.run("set_fact_value", scheme=SCHEME, period=period, entity=entity, indicator="1.3", item="缺项数",
-               value=str(int(rng.integers(0, 5))))
+        SQL.set_fact_value(st.con.cursor(), scheme=SCHEME, period=period, entity=entity, indicator="1.3",
+                           item="缺项数", value=str(int(rng.integers(0, 5))))
         mid = time.perf_counter()
-        st.rescore_group(SCHEME, period, grp, rubric)
+        st.rescore_group(SCHEME, period, grp, rubric, who="bench")
         end = time.perf_counter()
         both.append((end - start) * 1000)
         alone.append((end - mid) * 1000)
@@ -171,15 +178,15 @@ def sample_groups_equal(st: Store, rng, periods: list[str], ros, rubric) -> int:
     cur = st.con.cursor()
     for _ in range(SAMPLE_GROUPS):
         period, grp = periods[rng.integers(len(periods))], str(ros.groups[rng.integers(len(ros.groups))])
-        obs = bulk.fetch_frame(cur, "group_observations", scheme=SCHEME, period=period, grp=grp)
+        obs = facts.of_group(cur, SCHEME, period, grp)
         alone = score(obs, rubric)
-        stored = st.query("league_group", scheme=SCHEME, period=period, grp=grp, prev_period="")
+        stored = read(st, "league_group", period=period, grp=grp, prev_period="")
         cols = ["entity", "base", "bonus", "penalty", "final", "rank", "grade", "flag", "award_note"]
         mine = alone.league[cols].sort_values("entity").reset_index(drop=True)
         theirs = stored[cols].sort_values("entity").reset_index(drop=True)
         theirs["rank"] = theirs["rank"].astype("int64")
         pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
-        detail = st.query("group_detail", scheme=SCHEME, period=period, grp=grp)
+        detail = read(st, "group_detail", period=period, grp=grp)
         keys = ["entity", "indicator"]
         a = alone.detail[keys + ["points", "lost", "reason"]].sort_values(keys).reset_index(drop=True)
         b = detail[keys + ["points", "lost", "reason"]].sort_values(keys).reset_index(drop=True)
@@ -189,7 +196,7 @@ def sample_groups_equal(st: Store, rng, periods: list[str], ros, rubric) -> int:
 
 def results_hash(st: Store) -> str:
     """A short hash of every league row (to compare runs before/after an optimisation)."""
-    frame = st.query("trend_totals", scheme=SCHEME)
+    frame = trends.totals(st, SCHEME)
     return f"{pd.util.hash_pandas_object(frame, index=False).sum() & 0xFFFFFFFFFFFF:012x}"
 
 
@@ -217,16 +224,16 @@ def run_one(scale: float, seed: int, out: Path, keep: bool = False) -> dict:
         baselines = []
         for _ in range(3):
             t0 = time.perf_counter()
-            cur.sql(sql("scan_baseline"), params={"scheme": SCHEME}).fetchall()
+            SQL.scan_baseline(cur, scheme=SCHEME)
             baselines.append(time.perf_counter() - t0)
         baseline_s = min(baselines)
         phases = Phases()
-        phases.wrap(bulk, "fetch_frame", "fetch")
-        phases.wrap(bulk, "check_stored", "validate")
-        phases.wrap(bulk, "score_valid", "score")
-        phases.wrap(bulk, "write_scored", "write")
+        phases.wrap(facts, "of_period", "fetch")
+        phases.wrap(scorer, "check_stored", "validate")
+        phases.wrap(scorer, "score_valid", "score")
+        phases.wrap(results, "write_scored", "write")
         t0 = time.perf_counter()
-        st.rescore(SCHEME, periods)
+        st.rescore(SCHEME, periods, who="bench")
         score_s = time.perf_counter() - t0
         phases.restore()
         digest = results_hash(st)

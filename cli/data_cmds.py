@@ -14,11 +14,11 @@ from pathlib import Path
 
 from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
 from cli.store_cmds import open_store
+from documents.backup import BackupError, backup, restore
+from documents.template import build_template, default_units, read_units
 from queries.audit import KIND_LABELS, audit_log
-from queries.backup import BackupError, backup, restore
-from queries.publication import RefusedError
-from queries.store import StoreBusyError
-from queries.template import build_template, default_units, read_units
+from queries.data_views import store_units
+from queries.store import Actor, RefusedError, StoreBusyError
 from scoring.problems import InputError
 
 
@@ -98,8 +98,9 @@ def _existing_db(db: str) -> None:
         raise CliError(f"数据库文件不存在 (no store at {db})")
 
 
-def _who_of(args) -> str:
-    return args.who or getpass.getuser()
+def _who_of(args) -> Actor:
+    """Who acts from the command line: ``--who``, else the login name."""
+    return Actor(args.who or getpass.getuser(), "cli")
 
 
 def _write_bytes_atomic(data: bytes, path: str | Path) -> None:
@@ -122,7 +123,7 @@ def run_template(args) -> int:
         if args.db:
             _existing_db(args.db)
             with open_store(args.db, read_only=True) as store:
-                units = store.query("scheme_units", scheme=rubric.id)
+                units = store_units(store, rubric.id)
             if units.empty:
                 raise CliError(f"{args.db} 中没有 {rubric.id} 的单位 (no units in the store)")
         elif args.entities:
@@ -202,7 +203,7 @@ def run_backup(args) -> int:
 
 def run_restore(args) -> int:
     try:
-        result = restore(args.src, args.db)
+        result = restore(args.src, args.db, who=Actor(getpass.getuser(), "cli"))
     except (BackupError, StoreBusyError) as exc:
         raise CliError(str(exc)) from None
     n = sum(t["rows"] for t in result["tables"].values())

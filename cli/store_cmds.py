@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from cli.common import DEFAULT_DB, CliError, get_rubric, league_columns, report, write_csv_atomic
-from scoring.intake import read_path
-from queries.store import RefusedError, Store, StoreBusyError
+from queries.league import league
+from queries.store import Actor, RefusedError, Store, StoreBusyError
 from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
+from scoring.intake import read_path
 from scoring.phases import demo_phase_rows
 from scoring.problems import InputError
 
@@ -74,7 +75,8 @@ def run_demo(args) -> int:
     frame = demo_frame(rubric, args.seed)
     try:
         with open_store(args.db) as store:
-            store.import_observations(rubric, frame, who=DEMO_WHO, source="演示数据 demo generator", is_demo=True)
+            store.import_observations(rubric, frame, who=Actor(DEMO_WHO, "cli"), source="演示数据 demo generator",
+                                     is_demo=True)
     except RefusedError as exc:  # a published (locked) period: demo data never overwrites it
         raise CliError(str(exc)) from None
     print(f"演示数据 demo data: {frame['entity'].nunique()} units × {frame['period'].nunique()} periods, "
@@ -85,7 +87,7 @@ def run_demo(args) -> int:
 def run_import(args) -> int:
     """File checks (size, type, macros, formulas), then one transaction; a locked period is refused."""
     rubric = get_rubric(args.rubric)
-    who = args.who or getpass.getuser()
+    who = Actor(args.who or getpass.getuser(), "cli")
     try:
         upload = read_path(args.file)
         with open_store(args.db) as store:
@@ -113,10 +115,10 @@ def run_export(args) -> int:
     if not Path(args.db).exists():
         raise CliError(f"数据库文件不存在 (no store at {args.db})")
     with open_store(args.db, read_only=True) as store:
-        league = store.league(rubric.id, args.period)
-    if league.empty:
+        table = league(store, rubric.id, args.period)
+    if table.empty:
         raise CliError(f"{args.period} 没有 {rubric.id} 的评分结果 (no results for this period)")
-    league = league.rename(columns={"grp": "group"})
-    write_csv_atomic(league_columns(rubric, league), args.out)
-    print(f"已导出 exported {len(league)} units → {args.out}")
+    table = table.rename(columns={"grp": "group"})
+    write_csv_atomic(league_columns(rubric, table), args.out)
+    print(f"已导出 exported {len(table)} units → {args.out}")
     return 0

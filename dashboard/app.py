@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from dashboard.state import board_title, pick_scheme_and_period  # noqa: E402
+from dashboard.state import board_title, sidebar_pickers  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"  # not "pages/": that name puts Streamlit in its old multipage mode
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
 st.sidebar.title("红旗榜 Flagboard")
-st.session_state["picked"] = pick_scheme_and_period()
+sidebar_pickers()
 nav = st.navigation([
     st.Page(VIEWS / "league.py", title=board_title(), icon=":material/leaderboard:", default=True,
             url_path="league"),

@@ -131,6 +131,19 @@ def category_lines(means: pd.DataFrame) -> go.Figure:
     return _layout(fig, "各类别平均得分率", height=420, legend={"orientation": "v", "x": 1.02, "y": 1})
 
 
+def payout_months(months: pd.DataFrame, bands: tuple[tuple[float, str], ...]) -> go.Figure:
+    """Every unit's monthly score (月份, 单位, 合同年度, 月度得分), the payout bands drawn as reference lines."""
+    fig = go.Figure()
+    for entity, part in months.groupby("单位", sort=True):
+        fig.add_trace(go.Scatter(x=part["月份"], y=part["月度得分"], mode="lines+markers", name=entity,
+                                 customdata=part[["合同年度"]], hovertemplate="%{x} · %{customdata[0]}<br>%{y:.2f} 分"))
+    for low, label in bands:
+        fig.add_hline(y=low, line_dash="dot", line_color="gray", annotation_text=label, annotation_position="top left")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10), yaxis_title="月度得分", xaxis_title="月份",
+                      xaxis_type="category")
+    return fig
+
+
 def rubric_treemap(tree: list[tuple[str, pd.DataFrame]]) -> go.Figure:
     """The rubric's scored indicators as a treemap: category → indicator, sized by max points."""
     ids, labels, parents, values = [], [], [], []

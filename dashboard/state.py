@@ -1,8 +1,9 @@
 """Shared page state: the store connection (one per process), cached read models and the sidebar pickers.
 
-Read models are cached per (store file, data version, function, arguments); the data version changes on
-every write to the store (import, decision, rescoring), so a page never shows stale numbers and never
-recomputes unchanged ones.
+Read models are cached per (store file, data version, function, arguments); the data version is the latest
+audit id, which every write through the store's door changes (import, edit, undo, decision, publish, rescore),
+so a page never shows stale numbers and never recomputes unchanged ones. Each sidebar choice lives under one
+session-state key (:data:`SCHEME`, :data:`PERIOD`, :data:`GROUP`); pages read it with :func:`picked`.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from queries.display import BOARD_TITLES
-from queries.read_models import groups, periods, schemes
+from queries.league import groups, periods, schemes
 from queries.store import Store, StoreBusyError
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
@@ -40,8 +41,8 @@ def store() -> Store:
 
 
 def data_version() -> int:
-    """A number that changes whenever the store is written (one small query of table counts per read)."""
-    return int(store().query("data_version")["version"].iloc[0])
+    """A number that changes whenever the store is written (the latest audit id: one small query per read)."""
+    return store().data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -72,6 +73,9 @@ def clear_caches() -> None:
     _rubric.clear()
 
 
+SCHEME, PERIOD, GROUP = "scheme", "period", "group"  # the one session-state key of each sidebar choice
+
+
 @dataclass(frozen=True)
 class Picked:
     """What the sidebar pickers chose: scheme, period, group (one unit of competition) and demo flag."""
@@ -87,31 +91,46 @@ def group_label(grp: str) -> str:
     return grp if grp else "全部单位"
 
 
+def picked() -> Picked | None:
+    """The sidebar's choice in this run, read from its keys (:data:`SCHEME`, :data:`PERIOD`, :data:`GROUP`);
+    None while the store has no results."""
+    known = read(schemes)
+    scheme = st.session_state.get(SCHEME)
+    if known.empty or scheme not in set(known["scheme"]):
+        return None
+    period = st.session_state.get(PERIOD)
+    grps = read(groups, scheme, period)
+    grp = st.session_state.get(GROUP) if len(grps) > 1 else (grps[0] if grps else "")
+    is_demo = bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0])
+    return Picked(scheme, period, grp, tuple(grps), is_demo)
+
+
 def board_title() -> str:
     """The league page's name for the picked scheme: 季度榜单, 月度榜单 or 年度榜单."""
-    picked = st.session_state.get("picked_full")
-    return BOARD_TITLES[rubric(picked.scheme).period_kind] if picked else BOARD_TITLES["quarter"]
+    choice = picked()
+    return BOARD_TITLES[rubric(choice.scheme).period_kind] if choice else BOARD_TITLES["quarter"]
 
 
-def pick_scheme_and_period() -> tuple[str | None, str | None]:
-    """Sidebar pickers every page shares; returns (scheme, period), or (None, None) on an empty store.
+def _keep_if_offered(key: str, options: list[str], default: str) -> None:
+    """Before a picker is drawn: a remembered choice it no longer offers (another scheme's period) becomes
+    ``default``."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
 
-    Also stores the full choice (with the group picker, shown when a period has several groups) as
-    ``st.session_state["picked_full"]`` (a :class:`Picked`) for the pages.
-    """
+
+def sidebar_pickers() -> None:
+    """The pickers every page shares: scheme, period (the scheme's latest first time) and, when a period has
+    several groups, the group; nothing on an empty store. Pages read the choice with :func:`picked`."""
     known = read(schemes)
-    st.session_state["picked_full"] = None
     if known.empty:
-        return None, None
-    scheme = st.sidebar.selectbox("评估方案 scheme", list(known["scheme"]), key="scheme")
+        return
+    scheme = st.sidebar.selectbox("评估方案 scheme", list(known["scheme"]), key=SCHEME)
     ordered = read(periods, scheme)
-    period = st.sidebar.selectbox("期间 period", ordered, index=len(ordered) - 1, key=f"period_{scheme}")
+    _keep_if_offered(PERIOD, ordered, ordered[-1])
+    period = st.sidebar.selectbox("期间 period", ordered, key=PERIOD)
     grps = read(groups, scheme, period)
-    grp = grps[0] if grps else ""
     if len(grps) > 1:
-        grp = st.sidebar.selectbox("组别 group", grps, key=f"grp_{scheme}", format_func=group_label)
-    is_demo = bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0])
-    if is_demo:
+        _keep_if_offered(GROUP, grps, grps[0])
+        st.sidebar.selectbox("组别 group", grps, key=GROUP, format_func=group_label)
+    if bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0]):
         st.sidebar.warning("演示数据：以下内容为系统生成的演示数据，并非真实评估结果。")
-    st.session_state["picked_full"] = Picked(scheme, period, grp, tuple(grps), is_demo)
-    return scheme, period

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.state import Picked, db_path, group_label, rubric
+from dashboard.state import Picked, db_path, group_label, picked, rubric
 from queries.display import BOARD_TITLES, period_label
 
 DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
@@ -39,11 +39,11 @@ def pick_unit(units: list[str], key: str) -> str:
 
 def require_data() -> Picked:
     """The sidebar's choice; on an empty store show how to import data and stop the page."""
-    picked = st.session_state.get("picked_full")
-    if picked is None:
+    choice = picked()
+    if choice is None:
         empty_store_help()
         st.stop()
-    return picked
+    return choice
 
 
 def header(title: str, picked: Picked, subject: str = "") -> None:

@@ -1,7 +1,6 @@
-"""Flagboard's store: a DuckDB file, its schema, named SQL read models and the :class:`Store` class.
+"""Flagboard's store and read models: :mod:`queries.store` (the DuckDB file and its one write door) and one
+module per read model concept (league, unit, trends, selection, payout, phases, publication, audit, data
+views, rubric), each with its named SQL in a ``.sql`` file beside it.
 
-Imports :mod:`scoring`; never imports :mod:`dashboard` or streamlit.
+Imports :mod:`scoring`; never imports :mod:`documents`, :mod:`dashboard` or streamlit.
 """
-from queries.store import Store, StoreBusyError
-
-__all__ = ["Store", "StoreBusyError"]

@@ -9,60 +9,58 @@ import json
 
 import pandas as pd
 
-from queries import publication as pub
 from queries.audit import KIND_LABELS, audit_log
 from queries.display import ordered
+from queries.publication import publication, publication_diff
+from queries.statements import beside
+from queries.store import Store, batches, facts
+from queries.store.batches import EDIT_COLUMNS, ImportPlan
 from scoring.intake import in_file_order
-from queries.store import ImportPlan, Store
-from queries.template import build_template, default_units
 from scoring.problems import Problem
+from scoring.rubric import Rubric
 
+SQL = beside(__file__)
 AUDIT_COLUMNS = {"audit_id": "编号", "ts": "时间", "who": "操作人", "label": "操作", "period": "期间",
                  "entity": "单位", "summary": "内容", "why": "理由"}
-EDIT_COLUMNS = ["indicator", "item", "value", "ref", "note"]
 
 
 def scheme_choices(store: Store, presets: list[str]) -> list[str]:
     """Schemes to import into: those the store already holds first, then the other presets."""
-    held = list(store.query("stored_schemes")["scheme"])
+    held = list(store.read(SQL.stored_schemes)["scheme"])
     return held + [p for p in presets if p not in held]
 
 
 def fact_periods(store: Store, scheme: str) -> list[str]:
     """Periods with stored facts, newest first."""
-    periods = store.query("fact_periods", scheme=scheme)["period"]
-    return ordered(store.rubric(scheme), periods)[::-1] if len(periods) else []
+    with store.reading() as cur:
+        periods = facts.periods(cur, scheme)
+    return ordered(store.rubric(scheme), periods)[::-1] if periods else []
 
 
 def fact_units(store: Store, scheme: str, period: str) -> list[str]:
-    return list(store.query("fact_units", scheme=scheme, period=period)["entity"])
+    return list(store.read(SQL.fact_units, scheme=scheme, period=period)["entity"])
 
 
 def unit_facts(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
     """One unit's facts in a period, as the table editor shows them (indicator, item, value, ref, note)."""
-    return store.query("unit_facts", scheme=scheme, period=period, entity=entity)[EDIT_COLUMNS]
+    return store.read(SQL.unit_facts, scheme=scheme, period=period, entity=entity)[EDIT_COLUMNS]
 
 
-def template_units(store: Store, scheme: str) -> pd.DataFrame:
-    """Units for a template: those the store knows for the scheme, else the scheme's roster file, else none."""
-    units = store.query("scheme_units", scheme=scheme)
-    if len(units):
-        return units
-    try:
-        return default_units(scheme)
-    except FileNotFoundError:
-        return pd.DataFrame(columns=["entity", "group"])
-
-
-def template_file(store: Store, scheme: str, period: str) -> bytes:
-    """The XLSX template of a period for the units of :func:`template_units`."""
-    return build_template(store.rubric(scheme), period, template_units(store, scheme))
+def store_units(store: Store, scheme: str) -> pd.DataFrame:
+    """The units the store knows for a scheme (entity, group), by name."""
+    return store.read(SQL.scheme_units, scheme=scheme)
 
 
 def last_change(store: Store, scheme: str, period: str) -> dict | None:
     """What undo would revert in a period (batch id, kind, source, who, ts, units), or None."""
-    found = store.query("last_change", scheme=scheme, period=period)
-    return None if found.empty else found.iloc[0].to_dict()
+    with store.reading() as cur:
+        return batches.last_change(cur, scheme, period)
+
+
+def plan_import(store: Store, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
+    """What importing ``obs`` would do (problems, new / changed / same units, locked periods); writes nothing."""
+    with store.reading() as cur:
+        return batches.plan(cur, rubric, obs)
 
 
 def change_label(change: dict) -> str:
@@ -72,12 +70,12 @@ def change_label(change: dict) -> str:
 
 
 def publication_state(store: Store, scheme: str, period: str) -> dict | None:
-    return pub.publication(store, scheme, period)
+    return publication(store, scheme, period)
 
 
 def publication_differences(store: Store, scheme: str, period: str) -> pd.DataFrame:
     """The published table versus the current scoring, with Chinese column names (empty: no difference)."""
-    diff = pub.publication_diff(store, scheme, period)
+    diff = publication_diff(store, scheme, period)
     return diff.rename(columns={"entity": "单位", "field": "项目", "published": "发布时", "current": "当前"})
 
 

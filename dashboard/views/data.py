@@ -1,18 +1,19 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
 editor to correct one unit's facts, undo of the latest import or edit, and publish / reopen with a reason.
 
-Every write goes through :class:`queries.store.Store` (one transaction, audited with the name typed at the top);
+Every write goes through the store's write door (one transaction, audited with the name typed at the top);
 a bad file or edit writes nothing and lists every problem with its line or cell.
 """
 import streamlit as st
 
 from dashboard import widgets
-from dashboard.state import clear_caches, read, rubric, store
-from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_summary, problems_table,
-                                publication_differences, publication_state, scheme_choices, template_file,
-                                template_units, unit_facts)
+from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store
+from documents.template import template_file, template_units
+from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
+                                problems_table, publication_differences, publication_state, scheme_choices,
+                                unit_facts)
+from queries.store import Actor, RefusedError
 from scoring.intake import MAX_BYTES, read_upload
-from queries.publication import RefusedError
 from scoring.problems import InputError
 from scoring.rubric import preset_ids
 
@@ -21,17 +22,18 @@ st.caption("导入、修改、撤销和发布都记入审计日志（谁、何�
 if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
 
-who = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
-if not who:
+name = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
+if not name:
     st.info("请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。")
     st.stop()
+who = Actor(name, "dashboard")
 
-picked = st.session_state.get("picked_full")
+picked = sidebar_choice()
 if picked is not None:
     scheme = picked.scheme
-else:
+else:  # no results yet, so no sidebar: the same choice, asked here
     scheme = st.selectbox("评估方案 scheme（数据库还没有评分结果，请选择要导入的方案）",
-                          read(scheme_choices, preset_ids()), key="data_scheme")
+                          read(scheme_choices, preset_ids()), key=SCHEME)
 rub = rubric(scheme)
 s = store()
 
@@ -93,7 +95,7 @@ def import_tab() -> None:
     except InputError as exc:
         report(exc.problems, "文件检查")
         return
-    plan = s.plan_import(rub, checked.obs)
+    plan = plan_import(s, rub, checked.obs)
     report(checked.notices + plan.problems, "数据检查")
     if plan.errors:
         return

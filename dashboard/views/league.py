@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.state import read
-from queries.read_models import TRAIL, league_view
+from queries.league import TRAIL, league_view
 
 picked = widgets.require_data()
 view = read(league_view, picked.scheme, picked.period, picked.grp)

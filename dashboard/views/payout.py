@@ -1,33 +1,29 @@
 """绩效付款: contract-year means over the rubric's month windows, the payout band and money, the month-by-month
 trend and what the points lost on each indicator cost (schemes with ``payout`` in their rubric, e.g. Haikou)."""
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import widgets
-from dashboard.state import read, rubric
-from queries.scheme_models import payout_view
-from scoring.payout import window_price
+from dashboard import charts, widgets
+from dashboard.state import read
+from queries.payout import payout_terms, payout_view
 
 picked = widgets.require_data()
-rub = rubric(picked.scheme)
+terms = read(payout_terms, picked.scheme)
 widgets.header("绩效付款", picked)
-if rub.payout is None or not rub.windows:
+if terms is None:
     st.info("本方案的细则没有按考核结果付款的规定（付款档次、合同年度），本页不适用。"
             "(This scheme has no payout rule; see e.g. haikou-2023.)")
     st.stop()
 
-st.caption(f"合同年度得分 = 统计周期内各月考核得分的平均数；付款档次：{'；'.join(b.label for b in rub.payout.bands)}。"
-           f"绩效考核金额 = 中标价 × {rub.payout.pot_share:.0%} × 考核系数，"
-           f"鉴定每差一人扣 中标价 × {rub.payout.pot_share:.0%} × {rub.payout.shortfall_rate:.1%}。")
+st.caption(terms.rule)
 with st.expander("付款参数：各合同年度的中标价与行政办事员鉴定未达标人数", expanded=False):
-    st.caption(rub.payout.price_note)
-    st.caption(rub.payout.shortfall_note)
+    st.caption(terms.price_note)
+    st.caption(terms.shortfall_note)
     prices, shorts = [], []
-    for col, window in zip(st.columns(len(rub.windows)), rub.windows):
+    for col, window in zip(st.columns(len(terms.windows)), terms.windows):
         with col:
-            st.markdown(f"**{window.name or window.id}**")
+            st.markdown(f"**{window.name}**")
             price = st.number_input("中标价（元）", min_value=0.0, step=10_000.0, format="%.2f",
-                                    value=window_price(window, rub.payout), key=f"payout_price_{window.id}")
+                                    value=window.default_price, key=f"payout_price_{window.id}")
             short = st.number_input("鉴定未达标人数", min_value=0, step=1, value=0, key=f"payout_short_{window.id}")
             prices.append((window.id, float(price)))
             shorts.append((window.id, int(short)))
@@ -44,10 +40,8 @@ for n, (row, col) in enumerate(zip(view.years.to_dict("records"), st.columns(len
                      key=f"payout_card_{n}")
 for name in view.negative:
     st.error(f"{name}：鉴定扣除超过按档次应付金额，实付为负数，请办公室另行处理 (negative net payout)。")
-incomplete = view.years[view.years["已考核月数"] < view.years["应考核月数"]]
-if len(incomplete):
-    st.warning("以下合同年度尚有月份未考核，年度均分按已考核月份计算：" + "；".join(
-        f"{r.合同年度}缺 {r.应考核月数 - r.已考核月数} 个月" for r in incomplete.itertuples(index=False)))
+if view.incomplete:
+    st.warning("以下合同年度尚有月份未考核，年度均分按已考核月份计算：" + "；".join(view.incomplete))
 
 st.subheader("各合同年度付款测算")
 st.dataframe(view.years, hide_index=True, key="payout_years",
@@ -56,22 +50,13 @@ st.dataframe(view.years, hide_index=True, key="payout_years",
 widgets.downloads(view.years, f"绩效付款_{picked.scheme}", key="payout_years_dl", sheet="绩效付款")
 
 st.subheader("月度得分走势")
-fig = go.Figure()
-for entity, part in view.months.groupby("单位", sort=True):
-    fig.add_trace(go.Scatter(x=part["月份"], y=part["月度得分"], mode="lines+markers", name=entity,
-                             customdata=part[["合同年度"]], hovertemplate="%{x} · %{customdata[0]}<br>%{y:.2f} 分"))
-for low, label in view.bands:
-    fig.add_hline(y=low, line_dash="dot", line_color="gray", annotation_text=label, annotation_position="top left")
-fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10), yaxis_title="月度得分", xaxis_title="月份",
-                  xaxis_type="category")
-st.plotly_chart(fig, key="payout_months_chart", config={"displaylogo": False})
+st.plotly_chart(charts.payout_months(view.months, view.bands), key="payout_months_chart",
+                config={"displaylogo": False})
 
 st.subheader("每项失分的代价")
 st.caption("按合同年度：某考核项目全年失分若未发生，年度均分会提高多少、落在哪个档次、可多得多少绩效考核金额"
            "（付款按档次计，失分只有在跨过档次线时才影响金额）。")
-choices = list(view.costs)
-key = st.selectbox("合同年度 · 单位", choices, key="payout_cost_choice",
-                   format_func=lambda k: f"{next(w.name or w.id for w in rub.windows if w.id == k[0])} · {k[1]}")
+key = st.selectbox("合同年度 · 单位", list(view.costs), key="payout_cost_choice", format_func=view.cost_labels.get)
 costs = view.costs[key]
 if costs.empty:
     st.success("该合同年度没有失分。")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import widgets
 from dashboard.state import read, rubric
-from queries.scheme_models import phase_units, phases_view
+from queries.phases import phase_units, phases_view
 
 picked = widgets.require_data()
 rub = rubric(picked.scheme)

@@ -5,11 +5,11 @@ Works on an empty store too (it then shows the preset rubrics), so people can re
 import streamlit as st
 
 from dashboard import charts, widgets
-from dashboard.state import rubric
+from dashboard.state import picked as sidebar_choice, rubric
 from queries.rubric_models import rubric_facts, rubric_tree
 from scoring.rubric import load_rubric, preset_ids
 
-picked = st.session_state.get("picked_full")
+picked = sidebar_choice()
 if picked is None:
     st.title("评分细则")
     st.info("数据库中还没有评分结果；下面显示内置的评分细则 (preset rubrics)。导入数据请见“数据管理”页。")

@@ -5,8 +5,10 @@ import streamlit as st
 
 from dashboard import charts, exports, widgets
 from dashboard.state import clear_caches, read, store
-from queries.notice import notice_pdf, notice_xlsx
-from queries.selection_models import annual_view, flag_history, notice_facts, selection_view, streaks
+from documents.notice import notice_pdf, notice_xlsx
+from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
+from queries.store import Actor, RefusedError
+from scoring.problems import InputError
 
 picked = widgets.require_data()
 view = read(selection_view, picked.scheme, picked.period, picked.grp)
@@ -40,8 +42,9 @@ if view.pending:
             st.error("请填写决定人和理由 (who and why are required)。未记录任何内容。")
         else:
             try:
-                store().record_decision(picked.scheme, picked.period, picked.grp, winner, who.strip(), why.strip())
-            except Exception as exc:  # noqa: BLE001 - shown to the office; one transaction, nothing half-written
+                store().record_decision(picked.scheme, picked.period, picked.grp, winner,
+                                        Actor(who.strip(), "dashboard"), why.strip())
+            except (RefusedError, InputError) as exc:  # one transaction: nothing half-written
                 st.error(f"未能记录决定 (decision not recorded)：{exc}")
             else:
                 clear_caches()

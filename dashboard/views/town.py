@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.state import read
-from queries.read_models import unit_view, units_of
+from queries.unit import unit_view, units_of
 
 picked = widgets.require_data()
 units = read(units_of, picked.scheme, picked.period, picked.grp)

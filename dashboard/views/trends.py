@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.state import read, rubric
-from queries.trend_models import category_means, lower_is_better, metric_long, metric_options, pivot, select
+from queries.trends import category_means, lower_is_better, metric_long, metric_options, pivot, select
 
 picked = widgets.require_data()
 widgets.header("趋势分析", picked)

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from bench.generate import NATIONAL_GROUPS, NATIONAL_UNITS, PERIODS, frame_hash, generate, roster, to_frame
-from queries import bulk
-from queries.store import Store
+from bench.national import SQL as BENCH
+from queries.store import Store, facts
+from queries.unit import indicator_detail
 from scoring.engine import score
 from scoring.rubric import load_rubric
 
@@ -82,14 +83,14 @@ def test_a_group_scored_alone_equals_its_rows_in_the_national_run(national, pick
     rng = np.random.default_rng(pick)
     ros = roster(SCALE, 7)
     period, grp = PERIODS[rng.integers(len(PERIODS))], str(ros.groups[rng.integers(len(ros.groups))])
-    obs = bulk.fetch_frame(national.con.cursor(), "group_observations", scheme=rubric.id, period=period, grp=grp)
+    obs = facts.of_group(national.con.cursor(), rubric.id, period, grp)
     alone = score(obs, rubric)
     cols = ["entity", "base", "bonus", "penalty", "final", "rank", "grade", "flag", "award_note"]
-    stored = national.query("league_group", scheme=rubric.id, period=period, grp=grp, prev_period="")
+    stored = national.read(BENCH.league_group, scheme=rubric.id, period=period, grp=grp, prev_period="")
     pd.testing.assert_frame_equal(alone.league[cols].sort_values("entity").reset_index(drop=True),
                                   stored[cols].sort_values("entity").reset_index(drop=True), check_dtype=False)
     keys = ["entity", "indicator"]
-    detail = national.query("group_detail", scheme=rubric.id, period=period, grp=grp)
+    detail = national.read(BENCH.group_detail, scheme=rubric.id, period=period, grp=grp)
     pd.testing.assert_frame_equal(alone.detail[keys + ["points", "lost", "reason"]].sort_values(keys)
                                   .reset_index(drop=True),
                                   detail[keys + ["points", "lost", "reason"]].sort_values(keys).reset_index(drop=True),
@@ -101,14 +102,14 @@ def test_rescoring_one_group_leaves_the_others_untouched(national):
     ros = roster(SCALE, 7)
     period, grp, other = PERIODS[5], str(ros.groups[3]), str(ros.groups[4])
     unit = str(ros.entities[ros.group_of == 3][0])
-    before_other = national.query("league_group", scheme=rubric.id, period=period, grp=other, prev_period=PERIODS[4])
-    national.run("set_fact_value", scheme=rubric.id, period=period, entity=unit, indicator="1.3", item="缺项数",
-                 value="4")
-    national.rescore_group(rubric.id, period, grp, rubric)
-    detail = national.query("entity_detail", scheme=rubric.id, period=period, entity=unit)
+    before_other = national.read(BENCH.league_group, scheme=rubric.id, period=period, grp=other, prev_period=PERIODS[4])
+    BENCH.set_fact_value(national.con.cursor(), scheme=rubric.id, period=period, entity=unit, indicator="1.3",
+                         item="缺项数", value="4")
+    national.rescore_group(rubric.id, period, grp, rubric, who="test")
+    detail = indicator_detail(national, rubric.id, period, unit)
     assert detail.set_index("indicator").loc["1.3", ["points", "reason"]].tolist() == [0.0, "设施设备缺 4 项 −4"]
-    after_other = national.query("league_group", scheme=rubric.id, period=period, grp=other, prev_period=PERIODS[4])
+    after_other = national.read(BENCH.league_group, scheme=rubric.id, period=period, grp=other, prev_period=PERIODS[4])
     pd.testing.assert_frame_equal(after_other, before_other)
-    mine = national.query("league_group", scheme=rubric.id, period=period, grp=grp, prev_period=PERIODS[4])
+    mine = national.read(BENCH.league_group, scheme=rubric.id, period=period, grp=grp, prev_period=PERIODS[4])
     assert len(mine) == int((ros.group_of == 3).sum())
     assert mine["rank_change"].notna().all()  # every unit was ranked the quarter before

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from queries.league import league
+from queries.trends import totals as trend_totals
 from tests.conftest import flagboard_script
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "zichuan-2022Q2"
@@ -96,8 +98,8 @@ def test_demo_store_has_13_units_8_quarters_and_the_constructed_ties(tmp_path):
     from queries.store import Store
 
     with Store(db, read_only=True) as store:
-        totals = store.query("trend_totals", scheme="zichuan-2022")
-        entities = store.league("zichuan-2022", "2022Q1")
+        totals = trend_totals(store, "zichuan-2022")
+        entities = league(store, "zichuan-2022", "2022Q1")
     assert totals.groupby("period").size().to_dict() == {f"{y}Q{q}": 13 for y in (2022, 2023) for q in range(1, 5)}
     assert bool(entities["is_demo"].all())
     flags = totals[totals["flag"] != ""].groupby("period")["flag"].apply(sorted).to_dict()

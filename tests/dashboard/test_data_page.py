@@ -70,7 +70,7 @@ def test_the_page_asks_for_a_name_first(db, monkeypatch):
 
 def test_a_bad_upload_shows_every_problem_with_its_line_and_writes_nothing(db, monkeypatch):
     at = open_data_page(db, monkeypatch)
-    at.selectbox(key="data_scheme").set_value(SCHEME).run()
+    at.selectbox(key="scheme").set_value(SCHEME).run()
     bad = [fact("A镇", "5.1", "问题次数", "三"), fact("A镇", "2.2", "酌情扣分", "5")]
     rows = bad + [r for r in unit("A镇") if r["indicator"] not in ("5.1", "2.2")]
     at.file_uploader(key="data_upload").set_value(("obs.csv", csv_bytes(rows), "text/csv")).run()
@@ -93,7 +93,7 @@ def test_a_refused_file_says_why(db, monkeypatch):
 
 def test_upload_check_confirm_imports_and_a_second_upload_changes_nothing(db, monkeypatch):
     at = open_data_page(db, monkeypatch)
-    at.selectbox(key="data_scheme").set_value(SCHEME).run()
+    at.selectbox(key="scheme").set_value(SCHEME).run()
     at.file_uploader(key="data_upload").set_value(("obs.csv", good_csv(), "text/csv")).run()
     assert texts(at, "success") == ["检查通过 (no errors)。文件共 69 行（2022Q2）：3 个单位是新数据，0 个单位的数据将被替换，"
                                     "0 个单位与库中相同不变；文件中没有的单位不受影响。"]

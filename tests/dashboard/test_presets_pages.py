@@ -91,3 +91,16 @@ def test_phases_page_compares_self_check_and_recheck_for_a_center(store, monkeyp
     assert "自检得分" in at.dataframe[1].value.columns
     assert "整改情况" in at.dataframe[2].value.columns
     assert [m.label for m in at.metric] == ["统一考核发现问题", "已整改", "部分整改", "未整改"]
+
+
+def test_one_period_choice_follows_the_scheme(store, monkeypatch):
+    """One session-state key holds the period: a period the next scheme does not have gives way to its latest."""
+    at = open_app(store, monkeypatch, "haikou-2023")
+    months = at.selectbox(key="period").options
+    at.selectbox(key="period").set_value(months[0]).run()
+    assert (at.session_state["scheme"], at.session_state["period"]) == ("haikou-2023", months[0])
+    at.selectbox(key="scheme").set_value("rudong-2021").run()
+    assert not at.exception, [e.message for e in at.exception]
+    years = at.selectbox(key="period").options
+    assert (at.session_state["scheme"], at.session_state["period"]) == ("rudong-2021", years[-1])
+    assert years[-1] not in months

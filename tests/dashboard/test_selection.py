@@ -1,14 +1,15 @@
 """红旗评选: a 待定 full tie shows as pending, a recorded decision (who + why) resolves it; history; the notice."""
 from __future__ import annotations
 
-from queries.notice import read_notice_table
+from documents.notice import read_notice_table
+from queries.audit import audit_log
 from queries.store import Store
 from tests.dashboard.conftest import download_bytes, page_text, table
 
 
 def open_selection(app, db, period):
     at = app(db)
-    at.selectbox(key="period_zichuan-2022").select(period).run()
+    at.selectbox(key="period").select(period).run()
     at.switch_page("views/selection.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -36,7 +37,7 @@ def test_demo_pending_tie_is_decided_by_the_office(app, demo_db_writable):
     assert not any("仍然并列" in w.value for w in at.warning)
     history = table(at, "红旗单位", "连续期数")
     assert history.loc[history["期间"] == "2022Q4", ["红旗单位", "状态"]].values.tolist() == [[chosen, "办公室决定"]]
-    audit = page_store().query("audit_log", scheme="zichuan-2022", period="2022Q4", entity="")
+    audit = audit_log(page_store(), "zichuan-2022", "2022Q4")
     assert audit.loc[audit["action"] == "award_decision", ["who", "why"]].values.tolist() == [["王主任", "主任办公会研究决定"]]
 
 

@@ -8,7 +8,7 @@ from tests.dashboard.conftest import download_bytes, plotly_spec, table
 def open_town(app, db, period=None, unit=None):
     at = app(db)
     if period:
-        at.selectbox(key="period_zichuan-2022").select(period).run()
+        at.selectbox(key="period").select(period).run()
     at.switch_page("views/town.py").run()
     if unit:
         at.selectbox(key="town_unit").select(unit).run()

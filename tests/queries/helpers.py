@@ -1,4 +1,4 @@
-"""Helpers for the store tests: small valid quarters, store snapshots, XLSX bytes from rows."""
+"""Helpers for the store tests: small valid quarters, store snapshots, XLSX bytes from rows, test-only SQL."""
 from __future__ import annotations
 
 import io
@@ -7,9 +7,14 @@ import duckdb
 import pandas as pd
 from openpyxl import Workbook
 
+from queries.data_views import unit_facts
+from queries.statements import beside
+from queries.unit import stored_facts
 from tests.conftest import HEADER, frame, unit
 
+SQL = beside(__file__)  # statements only the tests run (tests/queries/helpers.sql)
 ENTITIES = ("A镇", "B镇", "C镇")
+SCHEME = "zichuan-2022"
 
 
 def quarter(period: str = "2022Q2", changes: dict | None = None, entities=ENTITIES) -> pd.DataFrame:
@@ -57,3 +62,20 @@ def xlsx_bytes(rows: list[dict], header: list[str] | None = None, sheet: str = "
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def set_fact(store, **where) -> None:
+    """Change one stored fact's value behind the store's back (``scheme, period, entity, indicator, item, value``)."""
+    with store.reading() as cur:
+        SQL.set_fact_value(cur, **where)
+
+
+def facts(store, period: str, entity: str) -> list[tuple]:
+    """One unit's stored (indicator, item, value) rows in a period, sorted."""
+    rows = stored_facts(store, SCHEME, period, entity)
+    return sorted(rows[["indicator", "item", "value"]].itertuples(index=False, name=None))
+
+
+def unit_table(store, entity: str = "A镇", period: str = "2022Q2") -> pd.DataFrame:
+    """One unit's facts as the table editor shows them."""
+    return unit_facts(store, SCHEME, period, entity)

@@ -6,6 +6,7 @@ import json
 import pandas as pd
 
 from queries.audit import audit_filters, audit_log, summary
+from queries.data_views import unit_facts
 from tests.conftest import frame, unit
 from tests.queries.helpers import quarter
 
@@ -17,7 +18,7 @@ def test_each_action_writes_one_audit_row_with_who_and_why(store, zichuan):
                                                                        unit("B镇", period="2022Q3"))]),
                               who="张三", source="a.csv")
     store.record_decision(SCHEME, "2022Q3", "", "A镇", "王主任", "办公会决定")
-    table = store.query("unit_facts", scheme=SCHEME, period="2022Q2", entity="B镇")
+    table = unit_facts(store, SCHEME, "2022Q2", "B镇")
     table.loc[table["indicator"] == "5.1", "value"] = "2"
     store.edit_unit(SCHEME, "2022Q2", "B镇", table, who="李四", why="现场检查复核")
     store.undo_last(SCHEME, "2022Q2", who="李四", why="改错了")

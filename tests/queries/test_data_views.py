@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.data_views import audit_table, plan_summary, problems_table, scheme_choices, template_units
+from documents.template import template_units
+from queries.data_views import audit_table, plan_import, plan_summary, problems_table, scheme_choices
 from scoring.problems import Problem
 from tests.queries.helpers import quarter
 
@@ -20,9 +21,9 @@ def test_the_import_summary_says_what_confirming_will_do(store, zichuan):
     store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
     incoming = pd.concat([quarter(changes={"A镇": {("5.1", "问题次数"): "1"}}),
                           quarter(entities=("D镇",))])
-    assert plan_summary(store.plan_import(zichuan, incoming)) == (
+    assert plan_summary(plan_import(store, zichuan, incoming)) == (
         "文件共 92 行（2022Q2）：1 个单位是新数据，1 个单位的数据将被替换，2 个单位与库中相同不变；文件中没有的单位不受影响。")
-    assert plan_summary(store.plan_import(zichuan, quarter())) == (
+    assert plan_summary(plan_import(store, zichuan, quarter())) == (
         "文件共 69 行（2022Q2），与库中数据完全相同，导入不会改变任何数据。")
 
 

@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from queries.league import league
 from scoring.intake import MAX_BYTES, read_path, read_upload
 from scoring.problems import InputError, Problem
 from tests.conftest import HEADER, csv_bytes, fact, unit
@@ -87,7 +88,7 @@ def test_a_clean_file_imports_in_either_format(store, zichuan, fmt):
     name, raw = as_file(unit("A镇") + unit("B镇"), fmt)
     upload = read_upload(name, raw)
     assert store.import_observations(zichuan, upload.obs, who="张三", source=name) == 1
-    assert store.league("zichuan-2022", "2022Q2")["entity"].tolist() == ["A镇", "B镇"]
+    assert league(store, "zichuan-2022", "2022Q2")["entity"].tolist() == ["A镇", "B镇"]
 
 
 # --- encodings ------------------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_a_gbk_csv_imports_with_a_notice(store, zichuan):
     assert upload.notices == [Problem("文件 obs.csv", "文件编码是 GBK/GB18030（Excel 中文版常见），已自动识别 "
                                                      "(decoded as GB18030)", "warning")]
     store.import_observations(zichuan, upload.obs, who="张三", source="obs.csv")
-    assert store.league("zichuan-2022", "2022Q2")[["entity", "daily"]].values.tolist() == [["般阳路街道", 96.0]]
+    assert league(store, "zichuan-2022", "2022Q2")[["entity", "daily"]].values.tolist() == [["般阳路街道", 96.0]]
 
 
 def test_a_bom_csv_has_no_notice():

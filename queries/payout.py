@@ -1,0 +1,109 @@
+"""Read model of the payout page (schemes with ``payout`` in their rubric, e.g. Haikou): contract-year means
+over the rubric's month windows, the payout band and money, the months, and what lost points cost.
+
+The arithmetic is done by :mod:`scoring.payout`; this module returns display-ready frames, sentences and labels
+with Chinese wording, so the page only lays them out. A scheme without ``payout`` gets ``None``, and the page
+says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queries.store import Store
+from queries.trends import indicators, totals
+from scoring.payout import contract_years, lost_point_costs, payout_table, window_price
+
+
+def _money(values) -> list[float]:
+    return [float(v) for v in values]
+
+
+@dataclass(frozen=True)
+class PayoutWindow:
+    """One contract year the office enters figures for: its id, its name and the price the rubric states."""
+
+    id: str
+    name: str
+    default_price: float
+
+
+@dataclass(frozen=True)
+class PayoutTerms:
+    """The payout rule in sentences and the contract years to enter a price and a shortfall for."""
+
+    rule: str  # the bands and the money formula, one sentence
+    price_note: str
+    shortfall_note: str
+    windows: tuple[PayoutWindow, ...]
+
+
+def payout_terms(store: Store, scheme: str) -> PayoutTerms | None:
+    """The payout rule of a scheme as the page states it, with each contract year's price from the rubric."""
+    rubric = store.rubric(scheme)
+    payout = rubric.payout
+    if payout is None or not rubric.windows:
+        return None
+    rule = (f"合同年度得分 = 统计周期内各月考核得分的平均数；付款档次：{'；'.join(b.label for b in payout.bands)}。"
+            f"绩效考核金额 = 中标价 × {payout.pot_share:.0%} × 考核系数，"
+            f"鉴定每差一人扣 中标价 × {payout.pot_share:.0%} × {payout.shortfall_rate:.1%}。")
+    windows = tuple(PayoutWindow(w.id, w.name or w.id, float(window_price(w, payout))) for w in rubric.windows)
+    return PayoutTerms(rule, payout.price_note, payout.shortfall_note, windows)
+
+
+@dataclass(frozen=True)
+class PayoutView:
+    """The payout page: one row per contract year (money), the months, and what lost points cost."""
+
+    entities: tuple[str, ...]
+    years: pd.DataFrame  # 合同年度, 单位, 已考核月数, 应考核月数, 缺考月份, 年度均分, 支付档次, 中标价, …, 绩效考核金额
+    months: pd.DataFrame  # 月份, 单位, 合同年度, 月度得分
+    costs: dict[tuple[str, str], pd.DataFrame]  # (window, entity) → 指标, 名称, 失分合计, 对均分影响, …, 少得金额
+    cost_labels: dict[tuple[str, str], str]  # (window, entity) → "第一年 · 海口政务大厅" for the picker
+    bands: tuple[tuple[float, str], ...]  # (min, label) for the chart's reference lines
+    negative: tuple[str, ...]  # contract years whose net is negative (the office must settle)
+    incomplete: tuple[str, ...]  # contract years with months not assessed yet: "第二年缺 3 个月"
+
+
+def payout_view(store: Store, scheme: str, prices: tuple = (), shorts: tuple = ()) -> PayoutView | None:
+    """Contract-year means over the rubric's month windows, bands and money; ``prices``/``shorts`` are
+    ((window id, value), …) entered by the office (hashable, so the page can cache the result)."""
+    rubric = store.rubric(scheme)
+    if rubric.payout is None or not rubric.windows:
+        return None
+    prices_d, shorts_d = dict(prices), dict(shorts)
+    finals = totals(store, scheme)[["period", "entity", "final"]]
+    years = contract_years(finals, rubric.windows)
+    money = payout_table(years, rubric.windows, rubric.payout, prices_d, shorts_d)
+    names = {w.id: w.name or w.id for w in rubric.windows}
+    table = pd.DataFrame({
+        "合同年度": money["window"].map(names), "单位": money["entity"], "已考核月数": money["n_months"],
+        "应考核月数": money["n_expected"], "缺考月份": years["missing"].to_numpy(), "年度均分": money["mean"],
+        "支付档次": money["band"], "中标价（元）": _money(money["price"]), "绩效考核金额池（元）": _money(money["pot"]),
+        "按档次应付（元）": _money(money["band_amount"]), "鉴定未达标人数": money["short_persons"],
+        "鉴定扣除（元）": _money(money["deduction"]), "实付绩效考核金额（元）": _money(money["net"])})
+    window_name = {m: names[w.id] for w in rubric.windows for m in w.months()}
+    months = finals.assign(合同年度=finals["period"].map(window_name).fillna("（不在任何合同年度）"))
+    months = months.rename(columns={"period": "月份", "entity": "单位", "final": "月度得分"})
+    months = months[["月份", "单位", "合同年度", "月度得分"]].sort_values(["单位", "月份"]).reset_index(drop=True)
+    lost = indicators(store, scheme)[["period", "entity", "indicator", "lost"]]
+    ind_names = {i.code: i.name for i in rubric.indicators}
+    costs = {}
+    for window in rubric.windows:
+        for entity in sorted(years.loc[years["window"] == window.id, "entity"]):
+            short = int(shorts_d.get(window.id, 0))
+            c = lost_point_costs(lost, years, window, entity, rubric.payout, window_price(window, rubric.payout,
+                                                                                           prices_d), short)
+            costs[(window.id, entity)] = pd.DataFrame({
+                "指标": c["indicator"], "名称": c["indicator"].map(ind_names), "失分合计": c["lost"],
+                "对年度均分的影响": c["mean_effect"], "若未失分的档次": c["band_if_kept"],
+                "少得金额（元）": _money(c["cost"])})
+    labels = {(w, e): f"{names[w]} · {e}" for w, e in costs}
+    bands = tuple((float(b.min), b.label) for b in rubric.payout.bands if b.min is not None)
+    negative = tuple(names[w] for w, n in zip(money["window"], money["net"]) if n < 0)
+    short = money[money["n_months"] < money["n_expected"]]
+    incomplete = tuple(f"{names[w]}缺 {int(want - got)} 个月"
+                       for w, got, want in zip(short["window"], short["n_months"], short["n_expected"]))
+    return PayoutView(tuple(sorted(finals["entity"].unique())), table, months, costs, labels, bands, negative,
+                      incomplete)

@@ -1,0 +1,96 @@
+-- The store's schema and its migrations, run when a store is opened for writing (see connection.py).
+
+-- name: create_schema#
+-- Creates every table of the store (idempotent); ALTER ... IF NOT EXISTS migrates stores made before.
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS entities (
+    scheme VARCHAR NOT NULL, entity VARCHAR NOT NULL, kind VARCHAR, grp VARCHAR NOT NULL DEFAULT '',
+    parent VARCHAR, is_demo BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (scheme, entity));
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY, scheme VARCHAR NOT NULL, source VARCHAR, who VARCHAR, ts TIMESTAMP,
+    n_rows BIGINT, is_demo BOOLEAN NOT NULL DEFAULT FALSE, undone BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE IF NOT EXISTS observations (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL DEFAULT '', entity VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, item VARCHAR NOT NULL, value VARCHAR NOT NULL, ref VARCHAR NOT NULL DEFAULT '',
+    note VARCHAR NOT NULL DEFAULT '', line VARCHAR, batch_id BIGINT);
+CREATE TABLE IF NOT EXISTS results_indicator (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, category VARCHAR, kind VARCHAR, points DOUBLE, max DOUBLE, lost DOUBLE,
+    reason VARCHAR, place DOUBLE);
+CREATE TABLE IF NOT EXISTS results (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    base DOUBLE, bonus DOUBLE, penalty DOUBLE, final DOUBLE, rank INTEGER, grade VARCHAR, flag VARCHAR,
+    award_note VARCHAR);
+CREATE TABLE IF NOT EXISTS result_components (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, component VARCHAR NOT NULL,
+    value DOUBLE);
+CREATE TABLE IF NOT EXISTS award_decisions (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    who VARCHAR NOT NULL, why VARCHAR NOT NULL, ts TIMESTAMP, PRIMARY KEY (scheme, period, grp));
+CREATE TABLE IF NOT EXISTS audit (
+    audit_id BIGINT, ts TIMESTAMP, who VARCHAR, action VARCHAR, scheme VARCHAR, period VARCHAR,
+    entity VARCHAR, detail VARCHAR, why VARCHAR);
+CREATE TABLE IF NOT EXISTS publications (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, published_at TIMESTAMP, who VARCHAR,
+    is_open BOOLEAN NOT NULL DEFAULT FALSE, league_json VARCHAR, PRIMARY KEY (scheme, period));
+CREATE TABLE IF NOT EXISTS rubrics (scheme VARCHAR PRIMARY KEY, version INTEGER, yaml VARCHAR, loaded_at TIMESTAMP);
+-- issue 4 (bring data in safely): batches know their kind and reason; each batch keeps the units it
+-- replaced and the rows it replaced (so undo restores them exactly); audit rows name the units they touch;
+-- a publication keeps who reopened it and why. ALTER ... IF NOT EXISTS migrates stores made before.
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'import';
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS why VARCHAR DEFAULT '';
+CREATE TABLE IF NOT EXISTS batch_units (
+    batch_id BIGINT NOT NULL, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    undone BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (batch_id, period, entity));
+CREATE TABLE IF NOT EXISTS replaced_observations (
+    batch_id BIGINT NOT NULL, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL DEFAULT '',
+    entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL, item VARCHAR NOT NULL, value VARCHAR NOT NULL,
+    ref VARCHAR NOT NULL DEFAULT '', note VARCHAR NOT NULL DEFAULT '', line VARCHAR, orig_batch_id BIGINT);
+CREATE TABLE IF NOT EXISTS audit_scope (audit_id BIGINT NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL);
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS why VARCHAR DEFAULT '';
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_at TIMESTAMP;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
+-- issue 10 (one write door): an audit row says where the write came from (dashboard, cli, python, system).
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS via VARCHAR DEFAULT '';
+
+-- name: id_sequences*
+-- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
+-- the value the sequence gives next (NULL when the sequence does not exist yet: a store made before them).
+SELECT t.seq, t.max_id, s.next_id FROM (
+    SELECT 'batch_ids' AS seq, (SELECT coalesce(max(batch_id), 0) FROM batches) AS max_id
+    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)) t
+LEFT JOIN (SELECT sequence_name, coalesce(last_value + 1, start_value) AS next_id FROM duckdb_sequences()
+           WHERE database_name = current_database() AND schema_name = 'main') s ON s.sequence_name = t.seq
+ORDER BY t.seq;
+
+-- name: start_id_sequence!
+-- Creates (or restarts) the id sequence {name} so that it gives {start} next. A template filled in by
+-- connection.migrate with a fixed name and an integer (DuckDB's CREATE SEQUENCE takes no parameters).
+CREATE OR REPLACE SEQUENCE {name} START WITH {start};
+
+-- name: has_audit_id_index$
+-- Returns the number of unique indexes named audit_id_unique (0 in a store made before audit ids were unique).
+SELECT count(*) AS n FROM duckdb_indexes()
+WHERE database_name = current_database() AND table_name = 'audit' AND index_name = 'audit_id_unique';
+
+-- name: renumber_duplicate_audit_ids#
+-- Gives every audit row that repeats an earlier row's audit id (a store written by two sessions at once
+-- before ids were unique) a fresh id after the highest one; its scope rows are copied to the new id (they
+-- cannot be told apart). Run before create_audit_id_index, in a transaction of its own.
+CREATE TEMP TABLE audit_renumber AS
+SELECT d.rid, d.audit_id AS old_id,
+       (SELECT max(audit_id) FROM audit) + row_number() OVER (ORDER BY d.ts, d.rid) AS new_id
+FROM (SELECT rowid AS rid, audit_id, ts, row_number() OVER (PARTITION BY audit_id ORDER BY ts, rowid) AS k
+      FROM audit) d
+WHERE d.k > 1;
+INSERT INTO audit_scope SELECT DISTINCT r.new_id, s.period, s.entity
+FROM audit_renumber r JOIN audit_scope s ON s.audit_id = r.old_id;
+UPDATE audit SET audit_id = r.new_id FROM audit_renumber r WHERE audit.rowid = r.rid;
+DROP TABLE audit_renumber;
+
+-- name: create_audit_id_index!
+-- Makes audit ids unique (two writers can never record the same id).
+CREATE UNIQUE INDEX IF NOT EXISTS audit_id_unique ON audit (audit_id);
+

@@ -1,0 +1,50 @@
+-- The results tables (results, results_indicator, result_components): replacing a period's or a group's
+-- results, and reading a period's league back.
+
+-- name: delete_period_results#
+-- Removes the results of one period before they are rewritten.
+DELETE FROM results WHERE scheme = $scheme AND period = $period;
+DELETE FROM results_indicator WHERE scheme = $scheme AND period = $period;
+DELETE FROM result_components WHERE scheme = $scheme AND period = $period;
+
+-- name: delete_group_results#
+-- Removes the results of one group in one period before they are rewritten.
+DELETE FROM result_components WHERE scheme = $scheme AND period = $period
+  AND entity IN (SELECT entity FROM results WHERE scheme = $scheme AND period = $period AND grp = $grp);
+DELETE FROM results WHERE scheme = $scheme AND period = $period AND grp = $grp;
+DELETE FROM results_indicator WHERE scheme = $scheme AND period = $period AND grp = $grp;
+
+-- name: insert_results!
+-- Writes league rows from the registered view `new_results`.
+INSERT INTO results SELECT $scheme, period, "group", entity, base, bonus, penalty, final, rank, grade, flag,
+       award_note FROM new_results;
+
+-- name: insert_results_indicator!
+-- Writes per-indicator rows from the registered view `new_detail`.
+INSERT INTO results_indicator SELECT $scheme, period, "group", entity, indicator, category, kind, points, max, lost,
+       reason, place FROM new_detail;
+
+-- name: insert_components!
+-- Writes component scores (long format) from the registered view `new_components`.
+INSERT INTO result_components SELECT $scheme, period, entity, component, value FROM new_components;
+
+-- name: result_periods*
+-- Returns the periods of a scheme that have results (text order; the caller puts them in time order).
+SELECT DISTINCT period FROM results WHERE scheme = $scheme ORDER BY period;
+
+-- name: league*
+-- Returns a period's league table: one row per unit with totals, rank, grade, flag and the rank change
+-- versus $prev_period (the previous period in time order, given by the caller; positive = moved up), plus
+-- whether the unit is demo data.
+SELECT r.period, r.grp, r.entity, r.base, r.bonus, r.penalty, r.final, r.rank, r.grade, r.flag, r.award_note,
+       p.rank AS prev_rank, p.rank - r.rank AS rank_change, coalesce(e.is_demo, FALSE) AS is_demo
+FROM results r
+LEFT JOIN results p ON p.scheme = r.scheme AND p.entity = r.entity AND p.period = $prev_period
+LEFT JOIN entities e ON e.scheme = r.scheme AND e.entity = r.entity
+WHERE r.scheme = $scheme AND r.period = $period
+ORDER BY r.grp, r.rank, r.entity;
+
+-- name: components*
+-- Returns the component scores (e.g. daily, showcase) of every unit in a period, long format.
+SELECT entity, component, value FROM result_components
+WHERE scheme = $scheme AND period = $period;
