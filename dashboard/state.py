@@ -14,7 +14,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from queries.display import BOARD_TITLES
 from queries.league import groups, periods, schemes
 from queries.store import Store, StoreBusyError
 
@@ -103,12 +102,6 @@ def picked() -> Picked | None:
     grp = st.session_state.get(GROUP) if len(grps) > 1 else (grps[0] if grps else "")
     is_demo = bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0])
     return Picked(scheme, period, grp, tuple(grps), is_demo)
-
-
-def board_title() -> str:
-    """The league page's name for the picked scheme: 季度榜单, 月度榜单 or 年度榜单."""
-    choice = picked()
-    return BOARD_TITLES[rubric(choice.scheme).period_kind] if choice else BOARD_TITLES["quarter"]
 
 
 def _keep_if_offered(key: str, options: list[str], default: str) -> None:

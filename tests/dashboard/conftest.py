@@ -15,7 +15,7 @@ from tests.demo_stores import copy_store, demo_template, small_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 MY_PAGES = ["league", "town", "trends", "selection", "rubric"]
-ALL_PAGES = MY_PAGES + ["phases", "payout", "data", "audit"]
+ALL_PAGES = MY_PAGES + ["data", "audit"]  # the pages of a Zichuan store (no phases, no payout: not offered)
 
 
 @pytest.fixture(scope="session")

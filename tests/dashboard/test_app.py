@@ -18,6 +18,15 @@ def test_every_page_renders_on_the_demo_store(app, demo_db):
                                                 "trends": "趋势分析", "selection": "红旗评选", "rubric": "评分细则"}
 
 
+def test_pages_a_scheme_does_not_have_are_not_offered(app, demo_db):
+    """Zichuan has neither phases nor a payout rule: 阶段对比 and 绩效付款 are not in the menu, nor reachable."""
+    at = app(demo_db)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/phases.py")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/payout.py")
+
+
 @pytest.mark.parametrize("page", MY_PAGES)
 def test_demo_data_is_labelled_on_every_page(app, demo_db, page):
     at = app(demo_db)
