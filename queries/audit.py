@@ -21,24 +21,37 @@ SQL = beside(__file__)
 ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
     "award_decision": "红旗决定", "rubric_change": "细则变更", "rescore": "重新评分", "refused": "拒绝",
+    "notice_settings": "通报设置",
 }
+FIELD_WORDS = {"issuer": "发文单位", "signature": "落款", "final": "总分", "rank": "名次", "grade": "等次", "flag": "红旗"}
 KIND_LABELS = {"import": "导入", "edit": "表格修改", "bulk": "批量导入"}  # what kind of batch a change was
 
 
-def summary(action: str, detail: dict) -> str:
-    """One line in Chinese saying what an audit row did."""
+def unit_periods(n: int, periods) -> str:
+    """How many units a change touched: 'N 个单位' in one period; over several periods the count is of
+    unit-periods and says so ('104 个单位·期（8 个期间）')."""
+    periods = [p for p in (periods or []) if p]
+    if len(periods) > 1:
+        return f"{n} 个单位·期（{len(periods)} 个期间）"
+    return f"{n} 个单位"
+
+
+def summary(action: str, detail: dict, periods: str = "") -> str:
+    """One line in Chinese saying what an audit row did (``periods``: the row's periods, comma-separated)."""
+    spans = detail.get("periods") or [p for p in periods.split(",") if p]
     if action in ("import", "edit"):
         what = "导入" if action == "import" else "修改"
         src = f" {detail['source']}" if detail.get("source") else ""
         if detail.get("bulk"):
-            return f"批量导入{src}：{detail.get('units', 0)} 个单位、{detail.get('rows', 0)} 行（批次 #{detail.get('batch_id')}）"
+            return (f"批量导入{src}：{unit_periods(detail.get('units', 0), spans)}、{detail.get('rows', 0)} 行"
+                    f"（批次 #{detail.get('batch_id')}）")
         if detail.get("no_change"):
             return f"{what}{src}：与库中数据相同，无变化"
-        return (f"{what}{src}：{detail.get('units', 0)} 个单位，新增 {detail.get('added', 0)} 行、"
+        return (f"{what}{src}：{unit_periods(detail.get('units', 0), spans)}，新增 {detail.get('added', 0)} 行、"
                 f"修改 {detail.get('changed', 0)} 行、删除 {detail.get('removed', 0)} 行（批次 #{detail.get('batch_id')}）")
     if action == "undo":
         return (f"撤销批次 #{detail.get('batch_id')}（{KIND_LABELS.get(detail.get('kind', ''), '')} "
-                f"{detail.get('source', '')}）：恢复 {detail.get('units', 0)} 个单位此前的数据")
+                f"{detail.get('source', '')}）：恢复 {unit_periods(detail.get('units', 0), spans)}此前的数据")
     if action == "publish":
         return f"发布榜单：{len(detail.get('league', []))} 个单位，期间锁定"
     if action == "reopen":
@@ -53,6 +66,9 @@ def summary(action: str, detail: dict) -> str:
     if action == "rescore":
         group = f" {detail['group']} 组" if detail.get("group") else ""
         return f"重新评分 {detail.get('period', '')}{group}：{detail.get('units', 0)} 个单位"
+    if action == "notice_settings":
+        after = detail.get("after", {})
+        return f"通报设置：发文单位“{after.get('issuer', '')}”，落款“{after.get('signature', '')}”"
     if action == "refused":
         return f"拒绝{ACTION_LABELS.get(detail.get('action', ''), detail.get('action', ''))}：{detail.get('message', '')}"
     return ""
@@ -63,7 +79,7 @@ def audit_log(store: "Store", scheme: str = "", period: str = "", entity: str = 
     rows = store.read(SQL.audit_rows, scheme=scheme, period=period, entity=entity, limit=limit)
     details = [json.loads(d) if d else {} for d in rows["detail"]]
     rows["label"] = [ACTION_LABELS.get(a, a) for a in rows["action"]]
-    rows["summary"] = [summary(a, d) for a, d in zip(rows["action"], details)]
+    rows["summary"] = [summary(a, d, p or "") for a, d, p in zip(rows["action"], details, rows["period"])]
     return rows
 
 
@@ -73,3 +89,58 @@ def audit_filters(store: "Store", scheme: str = "") -> tuple[list[str], list[str
     periods = sorted(scope["period"].unique(), reverse=True)
     entities = sorted(e for e in scope["entity"].unique() if e)
     return periods, entities
+
+
+def _value(v) -> str:
+    return "（空）" if v is None or v == "" else str(v)
+
+
+def detail_sentences(action: str, detail: dict) -> list[str]:
+    """An audit row's detail as Chinese sentences (what the audit page shows instead of raw JSON)."""
+    out = []
+    if detail.get("source"):
+        out.append(f"来源：{detail['source']}。")
+    if detail.get("periods"):
+        out.append(f"涉及期间：{'、'.join(detail['periods'])}。")
+    if action in ("import", "edit", "bulk_load") and not detail.get("no_change"):
+        n = detail.get("units", 0)
+        out.append(f"涉及 {unit_periods(n, detail.get('periods'))}（同一单位在不同期间分别计数）；"
+                   f"文件共 {detail.get('rows', 0)} 行，新增 {detail.get('added', 0)} 行、修改 {detail.get('changed', 0)} 行、"
+                   f"删除 {detail.get('removed', 0)} 行；未变化的单位·期 {detail.get('units_unchanged', 0)} 个。"
+                   if len(detail.get("periods") or []) > 1 else
+                   f"涉及 {n} 个单位；文件共 {detail.get('rows', 0)} 行，新增 {detail.get('added', 0)} 行、"
+                   f"修改 {detail.get('changed', 0)} 行、删除 {detail.get('removed', 0)} 行。")
+    if detail.get("no_change"):
+        out.append("导入的数据与库中完全相同，没有任何改变。")
+    if action == "publish":
+        league = detail.get("league", [])
+        flags = [r["entity"] for r in league if r.get("flag")]
+        out.append(f"发布时的榜单共 {len(league)} 个单位（细则版本 {detail.get('rubric_version')}）"
+                   + (f"，红旗：{'、'.join(flags)}" if flags else "") + "。")
+    if action == "award_decision":
+        out.append(f"办公室决定由 {detail.get('award', '')} 获得本期红旗" +
+                   (f"（组别：{detail['group']}）" if detail.get("group") else "") + "。")
+    if action == "rubric_change":
+        out.append(f"评分细则由第 {detail.get('old_version')} 版改为第 {detail.get('new_version')} 版；"
+                   f"重新评分的期间：{'、'.join(detail.get('rescored', [])) or '无'}；"
+                   f"保留发布结果的期间：{'、'.join(detail.get('published_kept', [])) or '无'}。")
+    if action == "rescore":
+        out.append(f"重新评分 {detail.get('period', '')}，共 {detail.get('units', 0)} 个单位。")
+    if action == "notice_settings":
+        for key in ("issuer", "signature"):
+            before, after = detail.get("before", {}).get(key, ""), detail.get("after", {}).get(key, "")
+            out.append(f"{FIELD_WORDS[key]}：由“{_value(before)}”改为“{_value(after)}”。")
+    if action == "refused":
+        out.append(f"被拒绝的操作：{ACTION_LABELS.get(detail.get('action', ''), detail.get('action', ''))}；"
+                   f"原因：{detail.get('message', '')}")
+    return out
+
+
+def detail_changes(detail: dict) -> pd.DataFrame:
+    """The row changes an import or edit made (期间, 单位, 指标, 项目, 关联, 原值, 新值, 变化) for the audit page."""
+    columns = ["期间", "单位", "指标", "项目", "关联", "原值", "新值", "变化"]
+    rows = [(c.get("period", ""), c.get("entity", ""), c.get("indicator", ""), c.get("item", ""), c.get("ref", ""),
+             _value(c.get("before")), _value(c.get("after")),
+             "新增" if c.get("before") is None else "删除" if c.get("after") is None else "修改")
+            for c in detail.get("changes", [])]
+    return pd.DataFrame(rows, columns=columns)

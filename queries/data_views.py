@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from queries.audit import KIND_LABELS, audit_log
+from queries.audit import KIND_LABELS, audit_log, detail_changes, detail_sentences
 from queries.display import ordered
 from queries.publication import publication, publication_diff
 from queries.statements import beside
@@ -99,12 +99,16 @@ def plan_summary(plan: ImportPlan) -> str:
 
 
 def audit_table(store: Store, scheme: str, period: str = "", entity: str = "") -> pd.DataFrame:
-    """Audit rows for display (Chinese columns, newest first) plus the JSON ``detail`` column."""
+    """Audit rows for display (Chinese columns, newest first) plus the ``action`` and the JSON ``detail``
+    columns (not shown: :func:`audit_detail` words them)."""
     rows = audit_log(store, scheme, period, entity)
     out = rows[list(AUDIT_COLUMNS)].rename(columns=AUDIT_COLUMNS)
+    out["action"] = rows["action"]
     out["detail"] = rows["detail"]
     return out
 
 
-def audit_detail(detail: str) -> dict:
-    return json.loads(detail) if detail else {}
+def audit_detail(action: str, detail: str) -> tuple[list[str], pd.DataFrame]:
+    """One audit row's detail in words: Chinese sentences and the table of row changes (before/after)."""
+    parsed = json.loads(detail) if detail else {}
+    return detail_sentences(action, parsed), detail_changes(parsed)

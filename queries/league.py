@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from queries.display import component_labels, cutoff_of, ordered, round_to, rounded, top_grade
+from queries.reconcile import rank_notes
 from queries.statements import beside
 from queries.store import Store, results
 from scoring.rubric import Rubric
@@ -32,6 +33,16 @@ def periods(store: Store, scheme: str) -> list[str]:
     """The periods of a scheme with results, in time order."""
     with store.reading() as cur:
         return ordered(store.rubric(scheme), results.periods(cur, scheme))
+
+
+def scheme_units(store: Store, scheme: str) -> list[str]:
+    """Every unit a scheme has results for, by name: the stable order that gives each unit its chart colour."""
+    return list(store.read(SQL.scheme_units, scheme=scheme)["entity"])
+
+
+def scheme_names(store: Store) -> dict[str, str]:
+    """{scheme id: its Chinese name} for the schemes with results (the sidebar picker shows the name)."""
+    return {sid: store.rubric(sid).name for sid in store.read(SQL.schemes)["scheme"]}
 
 
 def groups(store: Store, scheme: str, period: str) -> list[str]:
@@ -96,6 +107,8 @@ class LeagueView:
     grade_column: str = ""  # "" when the rubric has no grades
     component_columns: tuple[str, ...] = ()
     n_units: int = 0
+    rank_notes: tuple[str, ...] = ()  # same total at the display decimals, different ranks: the 4-decimal finals
+    ranked: bool = True  # more than one unit: a league has ranks (one unit alone is not ranked)
 
 
 def rank_change_text(change, prev_known: bool) -> str:
@@ -147,9 +160,14 @@ def league_view(store: Store, scheme: str, period: str, grp: str | None = None) 
     if award_col:
         table[award_col] = league["flag"].astype(str)
     table[TRAIL] = [trails.get(e, []) for e in league["entity"]]
+    first = ["名次", "单位", "总分", *[c for c in (grade_col, award_col) if c]]  # what a phone shows first
+    table = table[first + [c for c in table.columns if c not in first]]
+    ranked = len(league) > 1
+    if not ranked:  # one unit (Haikou's vendor): 不排名次, nothing to rank it against
+        table = table.drop(columns=["名次", "变化", TRAIL])
     return LeagueView(table=table, headline=headline(league, rubric), decimals=d, award_column=award_col,
                       grade_column=grade_col, component_columns=tuple(names[c] for c in comp_cols),
-                      n_units=len(league))
+                      n_units=len(league), rank_notes=tuple(rank_notes(league, rubric)), ranked=ranked)
 
 
 def headline(league: pd.DataFrame, rubric: Rubric) -> Headline:

@@ -17,3 +17,7 @@ SELECT DISTINCT grp FROM results WHERE scheme = $scheme AND period = $period ORD
 SELECT period, entity, rank, final FROM results
 WHERE scheme = $scheme AND grp = $grp
 ORDER BY period, entity;
+
+-- name: scheme_units*
+-- Returns every unit with results in a scheme, by name (the order that gives each unit its chart colour).
+SELECT DISTINCT entity FROM results WHERE scheme = $scheme ORDER BY entity;

@@ -183,7 +183,7 @@ def notice_facts(store: Store, scheme: str, period: str, grp: str | None = None)
         "pending_mark": rubric.award.pending_mark if rubric.award else "",
         "cutoff": h.cutoff if h.cutoff is not None else rounded(cutoff_of(league, top_grade(rubric)),
                                                                 rubric.display_decimals),
-        "table": view.table.drop(columns=[TRAIL, "变化"]), "formula": final_formula(rubric),
+        "table": notice_table(view), "formula": final_formula(rubric),
         "decimals": rubric.display_decimals,
         "is_demo": bool(league["is_demo"].any()) if len(league) else False,
         "group": str(league["grp"].iloc[0]) if len(league) else "",

@@ -13,6 +13,7 @@ import pandas as pd
 from queries.display import KIND_LABELS, category_names, component_labels, cutoff_of, ordered, round_to, rounded, \
     top_grade
 from queries.league import group_league
+from queries.reconcile import score_parts
 from queries.statements import beside
 from queries.store import Store, facts
 from scoring.rubric import Rubric
@@ -37,7 +38,7 @@ class UnitView:
     gap_to_leader: float  # final − leader's final (≤ 0)
     leader: str
     losses: pd.DataFrame  # base and score indicators: points, lost and the reason of each loss
-    loss_totals: pd.DataFrame  # per component: 满分, 得分, 失分
+    loss_totals: pd.DataFrame  # 部分, 满分, 得分, 失分: 基础分 + 加分 − 减分 = 日常评估 … = 总分 (queries.reconcile)
     lost_chart: pd.DataFrame  # base indicators that lost points, for the chart
     ladders: pd.DataFrame  # rank-ladder indicators with the unit's place
     events: pd.DataFrame  # bonus and penalty indicators: points and reason
@@ -45,6 +46,8 @@ class UnitView:
     history: pd.DataFrame  # every period: final, rank, grade, flag, median and leader
     decimals: int = 2
     grade_name: str = ""
+    parts_notes: tuple[str, ...] = ()  # where shown parts do not add up to the shown total: the 4-decimal figures
+    ranked: bool = True  # the group has more than one unit (one unit is not ranked: no rank, no 第一名)
 
 
 def indicator_detail(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
@@ -95,12 +98,7 @@ def unit_view(store: Store, scheme: str, period: str, entity: str, grp: str | No
         "满分": round_to(scored["max"], d), "得分": round_to(scored["points"], d), "失分": scored["shown_lost"],
         "原因": scored["reason"].replace("", "—"), "考核方式": scored["考核方式"], "责任科室": scored["责任科室"],
     }).reset_index(drop=True)
-    totals = []
-    for comp in rubric.components:
-        part = scored[scored["indicator"].isin([i.code for i in rubric.component_indicators(comp)])]
-        if len(part):
-            top, got = rounded(part["max"].sum(), d), rounded(part["points"].sum(), d)
-            totals.append({"部分": names[comp.id], "满分": top, "得分": got, "失分": rounded(top - got, d)})
+    parts, parts_notes = score_parts(rubric, detail, row)
     lost = detail[(detail["kind"] == "base") & (detail["lost"] > 0)]
     lost_chart = pd.DataFrame({"类别": lost["类别"], "指标": lost["indicator"] + " " + lost["指标"],
                                "失分": lost["shown_lost"], "原因": lost["reason"]}).reset_index(drop=True)
@@ -125,7 +123,7 @@ def unit_view(store: Store, scheme: str, period: str, entity: str, grp: str | No
         components=tuple((names[c.id], rounded(row[c.id], d)) for c in rubric.components if c.id in row.index),
         cutoff=rounded(cutoff, d), gap_to_cutoff=None if cutoff is None else rounded(float(row["final"]) - cutoff, d),
         gap_to_leader=rounded(float(row["final"]) - float(leader["final"]), d), leader=str(leader["entity"]),
-        losses=losses, loss_totals=pd.DataFrame(totals, columns=["部分", "满分", "得分", "失分"]),
+        losses=losses, loss_totals=parts, parts_notes=tuple(parts_notes), ranked=len(league) > 1,
         lost_chart=lost_chart, ladders=ladders, events=events, event_rows=event_rows,
         history=unit_history(store, scheme, entity), decimals=d, grade_name=grade.name if grade else "")
 

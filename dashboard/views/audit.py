@@ -24,7 +24,7 @@ if rows.empty:
     st.info("没有符合条件的审计记录 (no audit rows)。")
     st.stop()
 
-shown = rows.drop(columns=["detail"])
+shown = rows.drop(columns=["action", "detail"])
 st.dataframe(shown, hide_index=True, key="audit_rows", height=min(700, widgets.rows_height(len(shown))),
              column_config={"时间": st.column_config.DatetimeColumn("时间", format="YYYY-MM-DD HH:mm:ss")})
 widgets.downloads(shown, f"审计日志_{scheme or '全部'}", key="audit_dl", sheet="审计日志")
@@ -32,4 +32,10 @@ widgets.downloads(shown, f"审计日志_{scheme or '全部'}", key="audit_dl", s
 st.subheader("明细")
 pick = st.selectbox("查看一条记录的完整内容（新增、修改、删除的行及修改前后的值）", list(rows["编号"]),
                     format_func=lambda i: f"#{i} " + rows.loc[rows["编号"] == i, "内容"].iloc[0], key="audit_pick")
-st.json(audit_detail(rows.loc[rows["编号"] == pick, "detail"].iloc[0]), expanded=2)
+row = rows.loc[rows["编号"] == pick].iloc[0]
+sentences, changes = audit_detail(row["action"], row["detail"])
+with st.container(border=True, key="audit_detail"):
+    st.markdown("\n".join(f"- {s}" for s in sentences) or "（没有更多内容）")
+    if len(changes):
+        st.caption(f"逐行变化（共 {len(changes)} 行；原值/新值为导入或修改前后的取值）")
+        st.dataframe(changes, hide_index=True, key="audit_changes", height=min(420, widgets.rows_height(len(changes))))

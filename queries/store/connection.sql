@@ -54,6 +54,9 @@ ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
 -- issue 10 (one write door): an audit row says where the write came from (dashboard, cli, python, system).
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS via VARCHAR DEFAULT '';
+-- issue 13 (a notice that can be issued): the 发文单位 and 落款 of each scheme's notices.
+CREATE TABLE IF NOT EXISTS notice_settings (
+    scheme VARCHAR PRIMARY KEY, issuer VARCHAR NOT NULL, signature VARCHAR NOT NULL, ts TIMESTAMP);
 
 -- name: id_sequences*
 -- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and

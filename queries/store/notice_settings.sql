@@ -1,0 +1,10 @@
+-- The notice (通报) settings of a scheme: 发文单位 and 落款.
+
+-- name: notice_settings^
+-- Returns a scheme's notice settings (issuer = 发文单位, signature = 落款, when set), if any.
+SELECT issuer, signature, ts FROM notice_settings WHERE scheme = $scheme;
+
+-- name: save_notice_settings!
+-- Records (or replaces) a scheme's 发文单位 and 落款.
+INSERT INTO notice_settings VALUES ($scheme, $issuer, $signature, now()::TIMESTAMP)
+ON CONFLICT (scheme) DO UPDATE SET issuer = excluded.issuer, signature = excluded.signature, ts = excluded.ts;
