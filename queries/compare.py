@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from queries.display import KIND_LABELS, category_heading, category_names, cutoff_of, ordered, round_to, top_grade
+from queries.display import KIND_LABELS, category_heading, category_names, ordered, round_to, top_grade
 from queries.league import group_league
 from queries.statements import beside
 from queries.store import Store

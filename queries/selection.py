@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.display import cutoff_of, final_formula, ordered, period_label, round_to, rounded, top_grade
+from queries.display import final_formula, ordered, round_to, rounded, top_grade
 from queries.league import TRAIL, group_league, league_view
 from queries.statements import beside
 from queries.store import Store
@@ -168,23 +168,3 @@ def annual_view(store: Store, scheme: str, grp: str) -> pd.DataFrame:
         "平均总分": round_to(data["mean_final"], d), "评估期数": data["n_periods"].astype("int64"),
         graded_col: data["n_graded"].astype("int64"), flags_col: data["n_flags"].astype("int64"),
     }).reset_index(drop=True)
-
-
-def notice_facts(store: Store, scheme: str, period: str, grp: str | None = None) -> dict:
-    """The facts a notice (通报) states: title, period in words, graded list, the flag, the table."""
-    rubric = store.rubric(scheme)
-    view = league_view(store, scheme, period, grp)
-    h = view.headline
-    league = group_league(store, scheme, period, grp)
-    return {
-        "scheme_name": rubric.name, "period": period, "period_words": period_label(period, rubric.period_kind),
-        "grade_name": h.grade_name, "graded": list(h.graded), "award_name": h.award_name,
-        "award_column": view.award_column, "flag_state": h.flag_state, "flag_units": list(h.flag_units),
-        "pending_mark": rubric.award.pending_mark if rubric.award else "",
-        "cutoff": h.cutoff if h.cutoff is not None else rounded(cutoff_of(league, top_grade(rubric)),
-                                                                rubric.display_decimals),
-        "table": notice_table(view), "formula": final_formula(rubric),
-        "decimals": rubric.display_decimals,
-        "is_demo": bool(league["is_demo"].any()) if len(league) else False,
-        "group": str(league["grp"].iloc[0]) if len(league) else "",
-    }

@@ -26,7 +26,9 @@ class NoticeSettings:
 
 
 def read(cur, scheme: str) -> NoticeSettings:
-    """The stored settings of a scheme (empty strings when never set)."""
+    """The stored settings of a scheme (empty strings when never set, or in a store made before them)."""
+    if not SQL.has_notice_settings(cur):
+        return NoticeSettings()
     row = SQL.notice_settings(cur, scheme=scheme)
     return NoticeSettings() if row is None else NoticeSettings(row["issuer"], row["signature"])
 
