@@ -16,11 +16,12 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.state import picked, rubric, sidebar_pickers  # noqa: E402
+from dashboard.state import picked, rubric, sidebar_pickers, write_link  # noqa: E402
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
 st.sidebar.title("红旗榜 Flagboard")
 sidebar_pickers()
 choice = picked()
 nav = st.navigation(pages_for(rubric(choice.scheme) if choice else None))
+write_link()  # the URL says scheme and period (the town page adds the unit), so it can be sent
 nav.run()

@@ -1,6 +1,6 @@
 """Serialise what a page shows: CSV (UTF-8 with BOM, so Excel reads Chinese), XLSX, Parquet, and chart PNGs.
 
-Only formats here, no numbers are computed: the frames come from ``queries`` read models as shown.
+Only formats here (and the notice chart's drawing, through documents/), no numbers are computed: the frames come from ``queries`` read models as shown.
 """
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import pandas as pd
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TRAIL_SEP = "→"
 
 
@@ -49,9 +50,8 @@ def read_xlsx_bytes(data: bytes) -> pd.DataFrame:
     return pd.read_excel(io.BytesIO(data), engine="calamine").fillna("")
 
 
-def figure_png(fig, width: int = 1000, height: int = 460) -> bytes | None:
-    """A Plotly figure as PNG via kaleido (needs Chromium); None if it cannot be drawn here."""
-    try:
-        return fig.to_image(format="png", width=width, height=height, scale=2)
-    except Exception:  # noqa: BLE001 - no Chromium/kaleido: the notice says the chart is missing
-        return None
+def chart_images(fig):
+    """A Plotly figure as SVG and PNG (:func:`documents.chart_images.chart_images`; kaleido with Chromium)."""
+    from documents.chart_images import chart_images as draw
+
+    return draw(fig)

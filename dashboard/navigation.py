@@ -1,7 +1,8 @@
 """Navigation is data: every page once, with the schemes it applies to and the roles that may open it.
 
 ``app.py`` builds the menu per run from the picked scheme and the signed-in role (:func:`pages_for`), so a page that
-does not apply to a scheme (阶段对比 without phases, 绩效付款 without a payout rule) is not offered, and a page a role
+does not apply to a scheme (阶段对比 without phases, 绩效付款 without a payout rule, 红旗评选 without grades or an
+award) is not offered, and names follow the scheme (单位详情 where the units are not towns), and a page a role
 may not open is neither in the menu nor reachable by its URL (Streamlit serves only the pages passed to
 ``st.navigation``). A page's own code still checks what it reads (the read models filter by role).
 """
@@ -27,8 +28,19 @@ def _board(rubric) -> str:
     return BOARD_TITLES[rubric.period_kind] if rubric is not None else BOARD_TITLES["quarter"]
 
 
-def _unit_page(rubric) -> str:
+def unit_page_title(rubric) -> str:
+    """镇街详情 where the units are towns, 单位详情 otherwise (centers, stations, a vendor)."""
     return "镇街详情" if rubric is None or rubric.entity_kind == "town" else "单位详情"
+
+
+def selection_title(rubric) -> str:
+    """红旗评选 where there is a flag; 等次评定 where there are only grades."""
+    return "红旗评选" if rubric is None or rubric.award is not None else "等次评定"
+
+
+def _selects(rubric) -> bool:
+    """The selection page applies where the scheme grades units or gives an award."""
+    return rubric is None or bool(rubric.grades) or rubric.award is not None
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,10 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("league.py", _board, ":material/leaderboard:", "league", default=True),
-    PageSpec("town.py", _unit_page, ":material/location_city:", "town"),
+    PageSpec("town.py", unit_page_title, ":material/location_city:", "town"),
     PageSpec("trends.py", "趋势分析", ":material/insights:", "trends"),
-    PageSpec("selection.py", "红旗评选", ":material/flag:", "selection"),
+    PageSpec("summary.py", "得分汇总表", ":material/table_chart:", "summary"),
+    PageSpec("selection.py", selection_title, ":material/flag:", "selection", applies=_selects),
     PageSpec("phases.py", "阶段对比", ":material/compare_arrows:", "phases", applies=lambda r: r is None or bool(r.phases)),
     PageSpec("payout.py", "绩效付款", ":material/payments:", "payout",
              applies=lambda r: r is None or r.payout is not None),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from queries.league import groups, periods, schemes
+from queries.league import groups, periods, scheme_names, schemes
 from queries.store import Store, StoreBusyError
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
@@ -73,6 +73,10 @@ def clear_caches() -> None:
 
 
 SCHEME, PERIOD, GROUP = "scheme", "period", "group"  # the one session-state key of each sidebar choice
+UNIT = "unit"  # the unit in focus (town and phases pages), also a deep-link parameter
+LINK_KEYS = (SCHEME, PERIOD, GROUP, UNIT)  # ?scheme=…&period=…&group=…&unit=… reopens a view
+_LINK_SEEN = "_deep_link_seen"  # the query parameters this session last applied or wrote
+FLAGSHIP = "zichuan-2022"  # opens first when the store has it (DESIGN.md: the flagship scheme)
 
 
 @dataclass(frozen=True)
@@ -111,13 +115,51 @@ def _keep_if_offered(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = default
 
 
+def _link() -> dict[str, str]:
+    return {k: st.query_params[k] for k in LINK_KEYS if k in st.query_params}
+
+
+def apply_deep_link() -> None:
+    """A URL ``?scheme=…&period=…&unit=…`` (e.g. sent to a town) sets the choices before the pickers are drawn.
+    Applied once per distinct URL, so the pickers stay free afterwards; values the store does not have are
+    ignored by the pickers (they fall back to their defaults)."""
+    link = _link()
+    if not link or link == st.session_state.get(_LINK_SEEN):
+        return
+    for key, value in link.items():
+        st.session_state[key] = value
+    if UNIT in link:
+        for widget in ("town_unit", "phases_unit"):  # the unit pickers take the linked unit
+            st.session_state.pop(widget, None)
+    st.session_state[_LINK_SEEN] = link
+
+
+def write_link(**values: str) -> None:
+    """Keep the URL in step with the view (the address bar can be copied and sent); ``values`` add to or
+    replace the sidebar's choice (e.g. ``unit=``)."""
+    choice = picked()
+    link = {SCHEME: choice.scheme, PERIOD: choice.period} if choice else {}
+    if choice and len(choice.groups) > 1:
+        link[GROUP] = choice.grp
+    link.update({k: v for k, v in values.items() if v})
+    if _link() != link:
+        st.query_params.from_dict(link)
+    st.session_state[_LINK_SEEN] = link
+
+
 def sidebar_pickers() -> None:
-    """The pickers every page shares: scheme, period (the scheme's latest first time) and, when a period has
-    several groups, the group; nothing on an empty store. Pages read the choice with :func:`picked`."""
+    """The pickers every page shares: scheme (by its Chinese name), period (the scheme's latest first time) and,
+    when a period has several groups, the group; nothing on an empty store. Pages read the choice with
+    :func:`picked`. A deep link (:func:`apply_deep_link`) sets them first."""
     known = read(schemes)
     if known.empty:
         return
-    scheme = st.sidebar.selectbox("评估方案 scheme", list(known["scheme"]), key=SCHEME)
+    apply_deep_link()
+    options = list(known["scheme"])
+    _keep_if_offered(SCHEME, options, FLAGSHIP if FLAGSHIP in options else options[0])
+    names = read(scheme_names)
+    scheme = st.sidebar.selectbox("评估方案 scheme", options, key=SCHEME,
+                                  format_func=lambda sid: f"{names.get(sid, sid)}（{sid}）")
     ordered = read(periods, scheme)
     _keep_if_offered(PERIOD, ordered, ordered[-1])
     period = st.sidebar.selectbox("期间 period", ordered, key=PERIOD)

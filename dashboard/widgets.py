@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.state import Picked, db_path, group_label, picked, rubric
+from dashboard.state import UNIT, Picked, db_path, group_label, picked, rubric, write_link
 from queries.display import BOARD_TITLES, period_label
 
 DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
@@ -29,11 +29,15 @@ def empty_store_help() -> None:
 
 
 def pick_unit(units: list[str], key: str) -> str:
-    """The sidebar's unit picker; the choice is remembered across pages (town ↔ phases)."""
-    remembered = st.session_state.get("unit")
+    """The sidebar's unit picker; the choice is remembered across pages (town ↔ phases) and written into the URL
+    (``?…&unit=``), so the view can be sent as a link."""
+    remembered = st.session_state.get(UNIT)
+    if st.session_state.get(key) not in units:
+        st.session_state.pop(key, None)
     entity = st.sidebar.selectbox("单位 unit", units, index=units.index(remembered) if remembered in units else 0,
                                   key=key)
-    st.session_state["unit"] = entity
+    st.session_state[UNIT] = entity
+    write_link(unit=entity)
     return entity
 
 
@@ -62,12 +66,29 @@ def header(title: str, picked: Picked, subject: str = "") -> None:
         st.warning(DEMO_BANNER, icon=":material/science:")
 
 
-def card(label: str, value: str, note: str = "", key: str | None = None) -> None:
+def card(label: str, value: str, note: str = "", key: str | None = None, width="stretch") -> None:
     """A bordered headline card: label, a big value, a small note."""
-    with st.container(border=True, key=key):
+    with st.container(border=True, key=key, width=width):
         st.metric(label, value)
         if note:
             st.caption(note)
+
+
+CARD_WIDTH = 168  # px: four cards in a row on a desktop, two by two on a phone (390 px)
+
+
+def card_row(cards: list[tuple[str, str, str, str]]) -> None:
+    """Headline cards (label, value, note, key) in a wrapping row: side by side on a desktop, two by two on a
+    phone, never one long column."""
+    row = st.container(horizontal=True, gap="small", key="card_row")
+    with row:
+        for label, value, note, key in cards:
+            card(label, value, note, key=key, width=CARD_WIDTH)
+
+
+def money_columns(frame: pd.DataFrame, names) -> dict:
+    """Column config showing money with thousands separators and 2 decimals (11,265,500.00)."""
+    return {n: st.column_config.NumberColumn(n, format="accounting") for n in names if n in frame.columns}
 
 
 def rows_height(n_rows: int, row_height: int = 35) -> int:

@@ -35,6 +35,12 @@ def _table(league: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def notice_settings_of(store: Store, scheme: str) -> notice_settings.NoticeSettings:
+    """The scheme's stored 发文单位 and 落款 (empty when never set)."""
+    with store.reading() as cur:
+        return notice_settings.read(cur, scheme)
+
+
 def notice_league(store: Store, scheme: str, period: str, grp: str | None) -> tuple[pd.DataFrame, str]:
     """(league of one group, source in words): the published snapshot of a locked period, else the current one."""
     pub = publication(store, scheme, period)
@@ -53,8 +59,7 @@ def notice_facts(store: Store, scheme: str, period: str, grp: str | None = None)
     rubric = store.rubric(scheme)
     league, source = notice_league(store, scheme, period, grp)
     h = headline(league, rubric) if len(league) else None
-    with store.reading() as cur:
-        settings = notice_settings.read(cur, scheme)
+    settings = notice_settings_of(store, scheme)
     return {
         "scheme": scheme, "scheme_name": rubric.name, "period": period,
         "period_words": period_label(period, rubric.period_kind),

@@ -14,6 +14,7 @@ from queries.statements import beside
 from queries.store import Store
 from queries.trends import totals
 from scoring.payout import contract_years
+from scoring.phases import split_period
 from scoring.rubric import Rubric
 from scoring.rules.rank import competition_rank
 
@@ -143,8 +144,16 @@ def streaks(history: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["获旗次数", "最长连续"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def record_periods(rubric: Rubric, periods) -> list[str]:
+    """The periods that count for a year: every period, except an assessment phase's self-check and recheck (the
+    统一考核 is the score of record: Liaoning's 自检 is a unit's own reading, never averaged with it)."""
+    return [p for p in periods if (phase := split_period(rubric, str(p))[1]) is None or phase.role == "record"]
+
+
 def annual_view(store: Store, scheme: str, grp: str) -> pd.DataFrame:
-    """Per year and unit: mean of the finals scored that year (ranked), the number of top grades and flags.
+    """Per year and unit: mean of the finals of record scored that year, ranked by competition ranking (as the
+    league: "1, 1, 3", whatever tie method the rubric's ladders use), with the number of top grades and flags
+    held (columns only where the scheme has a grade, an award).
 
     A rubric with contract-year windows (Haikou) averages over its windows instead of calendar years.
     """
@@ -152,19 +161,26 @@ def annual_view(store: Store, scheme: str, grp: str) -> pd.DataFrame:
     d = rubric.display_decimals
     mark = rubric.award.mark if rubric.award else ""
     grade = top_grade(rubric)
-    graded_col, flags_col = f"{grade.name if grade else '等次'}次数", f"{mark or '红旗'}次数"
-    data = store.read(SQL.group_annual, scheme=scheme, grp=grp, mark=mark)
+    graded_col = f"{grade.name}次数" if grade else ""
+    flags_col = f"{mark}次数" if mark else ""
+    periods = record_periods(rubric, store.read(SQL.group_periods, scheme=scheme, grp=grp)["period"])
+    data = store.read(SQL.group_annual, scheme=scheme, grp=grp, mark=mark, periods=periods)
     if rubric.windows:
         mine = totals(store, scheme)
         years = contract_years(mine[mine["grp"] == grp], rubric.windows)
         data = pd.DataFrame({"year": years["name"], "entity": years["entity"], "mean_final": years["mean"],
                              "n_periods": years["n_months"], "n_graded": 0, "n_flags": 0})
+    columns = ["年度", "年度名次", "单位", "平均总分", "评估期数"] + [c for c in (graded_col, flags_col) if c]
     if data.empty:
-        return pd.DataFrame(columns=["年度", "年度名次", "单位", "平均总分", "评估期数", graded_col, flags_col])
-    data["rank"] = competition_rank(data, "mean_final", ["year"], rubric.tie_method)
+        return pd.DataFrame(columns=columns)
+    data["rank"] = competition_rank(data, "mean_final", ["year"], "competition")
     data = data.sort_values(["year", "rank", "entity"], kind="stable")
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "年度": data["year"].astype(str), "年度名次": data["rank"].astype("int64"), "单位": data["entity"].astype(str),
         "平均总分": round_to(data["mean_final"], d), "评估期数": data["n_periods"].astype("int64"),
-        graded_col: data["n_graded"].astype("int64"), flags_col: data["n_flags"].astype("int64"),
-    }).reset_index(drop=True)
+    })
+    if graded_col:
+        out[graded_col] = data["n_graded"].astype("int64").to_numpy()
+    if flags_col:
+        out[flags_col] = data["n_flags"].astype("int64").to_numpy()
+    return out.reset_index(drop=True)

@@ -11,10 +11,11 @@ ORDER BY period, entity;
 SELECT DISTINCT period FROM results WHERE scheme = $scheme AND grp = $grp ORDER BY period;
 
 -- name: group_annual*
--- Returns per unit of a group and year: mean of the finals scored that year, periods scored, grades and flags held.
+-- Returns per unit of a group and year: mean of the finals scored that year in the listed periods (those of
+-- record: an assessment phase's 自检 or 复检 is not averaged in), periods scored, grades and flags held.
 SELECT substr(period, 1, 4) AS year, entity, avg(final) AS mean_final, count(*) AS n_periods,
        count(*) FILTER (WHERE grade <> '') AS n_graded, count(*) FILTER (WHERE flag = $mark) AS n_flags
-FROM results WHERE scheme = $scheme AND grp = $grp
+FROM results WHERE scheme = $scheme AND grp = $grp AND list_contains($periods, period)
 GROUP BY year, entity ORDER BY year, mean_final DESC, entity;
 
 -- name: period_decision^

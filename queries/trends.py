@@ -30,21 +30,52 @@ def indicators(store: Store, scheme: str) -> pd.DataFrame:
     return store.read(SQL.trend_indicators, scheme=scheme)
 
 
-def metric_options(rubric: Rubric) -> dict[str, str]:
-    """{metric key: Chinese label} in the order the picker shows them."""
-    out = {"final": "总分", "rank": "名次（总分）"}
+def metric_options(rubric: Rubric, ranked: bool = True) -> dict[str, str]:
+    """{metric key: Chinese label} in the order the picker shows them. Only entries that mean something: no
+    rank where units are not ranked (one unit), no lost points of a bonus or a penalty (they have no max to lose
+    from: their points are the amount added or deducted)."""
+    out = {"final": "总分"}
+    if ranked:
+        out["rank"] = "名次（总分）"
     out.update({f"comp:{cid}": name for cid, name in component_labels(rubric).items()})
     if any(i.kind == "bonus" for i in rubric.indicators):
         out["bonus"] = TOTALS["bonus"]
     if any(i.kind == "penalty" for i in rubric.indicators):
         out["penalty"] = TOTALS["penalty"]
+    scored = {c.code: any(i.kind in ("base", "score") for i in c.indicators) for c in rubric.categories}
     for code, name in category_names(rubric).items():
         for part, word in PART.items():
-            out[f"cat:{code}:{part}"] = f"类别 {name}：{word}"
+            if part == "points" or scored[code]:
+                out[f"cat:{code}:{part}"] = f"类别 {name}：{word}"
     for ind in rubric.indicators:
-        for part, word in PART.items():
-            out[f"ind:{ind.code}:{part}"] = f"指标 {ind.code} {ind.name}：{word}"
+        label = f"指标 {ind.code} {ind.name}" if ind.code[:1].isdigit() else f"指标 {ind.name}"
+        if ind.kind == "bonus":
+            out[f"ind:{ind.code}:points"] = f"{label}（加分）"
+        elif ind.kind == "penalty":
+            out[f"ind:{ind.code}:points"] = f"{label}（扣分，负数）"
+        else:
+            for part, word in PART.items():
+                out[f"ind:{ind.code}:{part}"] = f"{label}：{word}"
     return out
+
+
+def metric_ranks(long: pd.DataFrame, higher_is_better: bool = True) -> pd.DataFrame:
+    """Every unit's place by a metric in each period (competition ranking: 1, 1, 3), long format like ``long``:
+    the bump chart of the chosen metric."""
+    out = long.copy()
+    out["数值"] = out.groupby("期间", sort=False)["数值"].rank(method="min", ascending=not higher_is_better)
+    return out.dropna(subset=["数值"]).astype({"数值": "int64"}).reset_index(drop=True)
+
+
+def metric_category(metric: str, rubric: Rubric) -> str | None:
+    """The category a category or indicator metric belongs to (None for totals and components)."""
+    kind, _, rest = metric.partition(":")
+    code = rest.rpartition(":")[0]
+    if kind == "cat":
+        return code
+    if kind == "ind":
+        return rubric.indicator(code).category
+    return None
 
 
 def _long(frame: pd.DataFrame, value: str, rubric: Rubric) -> pd.DataFrame:
@@ -101,8 +132,9 @@ def pivot(long: pd.DataFrame, higher_is_better: bool = True) -> pd.DataFrame:
 
 
 def category_means(store: Store, scheme: str, grp: str, units: list[str] | None = None,
-                   periods: list[str] | None = None) -> pd.DataFrame:
+                   periods: list[str] | None = None, within: str | None = None) -> pd.DataFrame:
     """Per period and scored category: the units' mean points, the category max and the mean share (得分率 %).
+    ``within`` a category code: the same per indicator of that category (column 类别 then names the indicator).
 
     Bonus/penalty categories have no fixed max and are left out (see the metric picker for them).
     """
@@ -113,13 +145,19 @@ def category_means(store: Store, scheme: str, grp: str, units: list[str] | None 
         detail = detail[detail["entity"].isin(units)]
     if periods is not None:
         detail = detail[detail["period"].isin(periods)]
+    if within is not None:  # one category's indicators, each as a line
+        detail = detail[detail["category"] == within].copy()
+        names = {i.code: f"{i.code} {i.name}" for i in rubric.indicators}
+        detail["category"] = detail["indicator"]
+        order = {i.code: n for n, i in enumerate(rubric.indicators)}
     per_unit = detail.groupby(["period", "category", "entity"], as_index=False)[["points", "max"]].sum()
     means = per_unit.groupby(["period", "category"], as_index=False)[["points", "max"]].mean()
-    order = {c.code: n for n, c in enumerate(rubric.categories)}
+    if within is None:
+        order = {c.code: n for n, c in enumerate(rubric.categories)}
+        names = category_names(rubric)
     when = {p: n for n, p in enumerate(ordered(rubric, means["period"].unique()))}
     means = means.assign(order=means["category"].map(order), when=means["period"].map(when))
     means = means.sort_values(["when", "order"], kind="stable")
-    names = category_names(rubric)
     d = rubric.display_decimals
     return pd.DataFrame({
         "期间": means["period"].astype(str), "类别": means["category"].map(names).fillna(means["category"]),

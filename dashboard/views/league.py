@@ -1,11 +1,13 @@
 """季度榜单 (landing page): the period's league table, headline cards, the finals chart and downloads.
 
-Clicking a row opens that unit on the 镇街详情 page. Columns, grades and the award follow the scheme's rubric.
+Clicking anywhere on a row opens that unit's detail page. Columns, grades and the award follow the scheme's rubric;
+a scheme with one unit (Haikou's vendor: 不排名次) shows no rank and no 第一名.
 """
 import streamlit as st
 
 from dashboard import charts, widgets
-from dashboard.state import read
+from dashboard.navigation import unit_page_title
+from dashboard.state import UNIT, read, rubric
 from queries.league import TRAIL, league_view
 
 picked = widgets.require_data()
@@ -16,52 +18,59 @@ if view.table.empty:
     st.stop()
 
 h, d = view.headline, view.decimals
-cards = st.columns(4)
-with cards[0]:
-    if not h.award_name:
-        widgets.card("第一名", h.leader, f"总分 {h.leader_final:.{d}f}", key="card_leader")
-    elif h.flag_pending:
-        widgets.card(f":material/flag: {view.award_column}", h.flag_state,
-                     f"{'、'.join(h.flag_units)} 并列第一，请在“红旗评选”页决定", key="card_flag")
-    else:
-        widgets.card(f":material/flag: {view.award_column}", "、".join(h.flag_units) or "不授予", h.award_name,
-                     key="card_flag")
-with cards[1]:
-    if h.grade_name:
-        tie = f"（第{h.quota}名并列，共{len(h.graded)}个）" if h.quota and len(h.graded) > h.quota else ""
-        widgets.card(f"“{h.grade_name}”等次", f"{len(h.graded)} 个", "、".join(h.graded) + tie, key="card_graded")
-    else:
-        widgets.card("参评单位", f"{h.n_units} 个", "本方案不评定等次", key="card_units")
-with cards[2]:
-    if h.cutoff is not None:
-        widgets.card(f"“{h.grade_name}”等次线", f"{h.cutoff:.{d}f} 分", "获评等次的最低总分", key="card_cutoff")
-    else:
-        widgets.card("中位数", f"{h.median_final:.{d}f} 分", "本期总分的中位数", key="card_median")
-with cards[3]:
-    if h.first_out is not None:
-        widgets.card(f"第{h.first_out_rank}名距等次线", f"{h.first_out_gap:.{d}f} 分",
-                     f"{h.first_out} 还差 {h.first_out_gap:.{d}f} 分进入“{h.grade_name}”", key="card_gap")
+cards = []
+if not view.ranked:
+    cards.append(("总分", f"{h.leader_final:.{d}f}", h.leader, "card_final"))
+elif not h.award_name:
+    cards.append(("第一名", h.leader, f"总分 {h.leader_final:.{d}f}", "card_leader"))
+elif h.flag_pending:
+    cards.append((f":material/flag: {view.award_column}", h.flag_state,
+                  f"{'、'.join(h.flag_units)} 并列第一，请在“红旗评选”页决定", "card_flag"))
+else:
+    cards.append((f":material/flag: {view.award_column}", "、".join(h.flag_units) or "不授予", h.award_name,
+                  "card_flag"))
+if h.grade_name:
+    tie = f"（第{h.quota}名并列，共{len(h.graded)}个）" if h.quota and len(h.graded) > h.quota else ""
+    cards.append((f"“{h.grade_name}”等次", f"{len(h.graded)} 个", "、".join(h.graded) + tie, "card_graded"))
+elif view.ranked:
+    cards.append(("参评单位", f"{h.n_units} 个", "本方案不评定等次", "card_units"))
+if h.cutoff is not None:
+    cards.append((f"“{h.grade_name}”等次线", f"{h.cutoff:.{d}f} 分", "获评等次的最低总分", "card_cutoff"))
+elif view.ranked:
+    cards.append(("中位数", f"{h.median_final:.{d}f} 分", "本期总分的中位数", "card_median"))
+if h.first_out is not None:
+    cards.append((f"第{h.first_out_rank}名距等次线", f"{h.first_out_gap:.{d}f} 分",
+                  f"{h.first_out} 还差 {h.first_out_gap:.{d}f} 分进入“{h.grade_name}”", "card_gap"))
+widgets.card_row(cards)
 
 
 def _open_unit() -> None:
-    """Row click: remember the unit and open the town page."""
-    rows = st.session_state["league_table"].selection.rows
+    """A click on a row (any cell of it, or its checkbox): remember the unit and open its detail page."""
+    selection = st.session_state["league_table"].selection
+    rows = list(selection.rows) or [cell[0] for cell in selection.cells]
     if rows:
-        st.session_state["unit"] = view.table["单位"].iloc[rows[0]]
+        st.session_state[UNIT] = view.table["单位"].iloc[rows[0]]
+        st.session_state.pop("town_unit", None)
         st.session_state["goto_town"] = True
 
 
 config = widgets.number_columns(view.table, [*view.component_columns, "总分"], d)
 config.update({
-    "名次": st.column_config.NumberColumn("名次", format="%d", width="small"),
+    "名次": st.column_config.NumberColumn("名次", format="%d", width="small", pinned=True),
+    "单位": st.column_config.TextColumn("单位", pinned=True),
     "变化": st.column_config.TextColumn("变化", help="与上一期相比：↑ 上升、↓ 下降、→ 不变、新 上期未参评", width="small"),
-    TRAIL: st.column_config.LineChartColumn(TRAIL, y_min=-view.n_units - 0.5, y_max=-0.5,
-                                            help="最近 8 期的名次（向上 = 名次提升）"),
 })
+if TRAIL in view.table:
+    config[TRAIL] = st.column_config.LineChartColumn(TRAIL, y_min=-view.n_units - 0.5, y_max=-0.5,
+                                                     help="最近 8 期的名次（向上 = 名次提升）")
 st.subheader("榜单")
-st.dataframe(widgets.rising_trail(view.table, TRAIL), column_config=config, hide_index=True, key="league_table",
-             on_select=_open_unit, selection_mode="single-row", height=widgets.rows_height(len(view.table)))
-st.caption(f"点击任一行查看该单位的镇街详情。分数显示 {d} 位小数（四舍五入）；排名按 4 位小数比较。")
+shown = widgets.rising_trail(view.table, TRAIL) if TRAIL in view.table else view.table
+st.dataframe(shown, column_config=config, hide_index=True, key="league_table", on_select=_open_unit,
+             selection_mode=["single-row", "single-cell"], height=widgets.rows_height(len(view.table)))
+page = unit_page_title(rubric(picked.scheme))
+st.caption(f"点击任一行查看该单位的{page}。分数显示 {d} 位小数（四舍五入）；排名按 4 位小数比较。")
+for note in view.rank_notes:
+    st.info(note, icon=":material/decimal_increase:")
 if st.session_state.pop("goto_town", False):
     st.switch_page("views/town.py")
 widgets.downloads(view.table, f"榜单_{picked.scheme}_{picked.period}", key="league_dl", sheet="榜单")

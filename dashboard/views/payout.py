@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.state import read
+from queries.league import scheme_units
 from queries.payout import payout_terms, payout_view
 
 picked = widgets.require_data()
@@ -25,6 +26,7 @@ with st.expander("付款参数：各合同年度的中标价与行政办事员�
             price = st.number_input("中标价（元）", min_value=0.0, step=10_000.0, format="%.2f",
                                     value=window.default_price, key=f"payout_price_{window.id}")
             short = st.number_input("鉴定未达标人数", min_value=0, step=1, value=0, key=f"payout_short_{window.id}")
+            st.caption(f"{price:,.2f} 元")
             prices.append((window.id, float(price)))
             shorts.append((window.id, int(short)))
 
@@ -45,12 +47,13 @@ if view.incomplete:
 
 st.subheader("各合同年度付款测算")
 st.dataframe(view.years, hide_index=True, key="payout_years",
-             column_config=widgets.number_columns(view.years, [c for c in view.years.columns if "元" in c or
-                                                               c == "年度均分"]))
+             column_config={**widgets.number_columns(view.years, ["年度均分"]),
+                            **widgets.money_columns(view.years, [c for c in view.years.columns if "元" in c])})
 widgets.downloads(view.years, f"绩效付款_{picked.scheme}", key="payout_years_dl", sheet="绩效付款")
 
 st.subheader("月度得分走势")
-st.plotly_chart(charts.payout_months(view.months, view.bands), key="payout_months_chart",
+st.plotly_chart(charts.payout_months(view.months, view.bands, read(scheme_units, picked.scheme)),
+                key="payout_months_chart",
                 config={"displaylogo": False})
 
 st.subheader("每项失分的代价")
@@ -62,4 +65,5 @@ if costs.empty:
     st.success("该合同年度没有失分。")
 else:
     st.dataframe(costs, hide_index=True, key="payout_costs",
-                 column_config=widgets.number_columns(costs, ["失分合计", "对年度均分的影响", "少得金额（元）"]))
+                 column_config={**widgets.number_columns(costs, ["失分合计", "对年度均分的影响"]),
+                                **widgets.money_columns(costs, ["少得金额（元）"])})

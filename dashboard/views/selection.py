@@ -1,18 +1,23 @@
-"""红旗评选 (the office's page): candidates, how the grade and the flag were decided, the pending case and its
-recorded decision, the 流动红旗 history with streaks, the annual view, and the notice (通报) export.
+"""红旗评选 (the office's page; 等次评定 where a scheme has grades but no flag): candidates, how the grade and the
+flag were decided (quoting the scheme's own clause), the pending case and its recorded decision, the 流动红旗
+history with streaks, the annual view, and the notice (通报): its stored 发文单位/落款, its 文号 and date, and the
+Word, PDF and XLSX files.
 """
 import streamlit as st
 
-from dashboard import charts, exports, widgets
-from dashboard.state import clear_caches, read, store
-from documents.notice import notice_pdf, notice_xlsx
-from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
-from queries.store import Actor, RefusedError
+from dashboard import exports, widgets
+from dashboard.navigation import selection_title
+from dashboard.state import clear_caches, read, rubric, store
+from documents.notice import NoticeMeta, notice_chart, notice_pdf, notice_xlsx
+from documents.notice_docx import notice_docx
+from queries.notice import notice_facts, notice_settings_of
+from queries.selection import annual_view, flag_history, selection_view, streaks
+from queries.store import Actor, RefusedError, notice_settings
 from scoring.problems import InputError
 
 picked = widgets.require_data()
 view = read(selection_view, picked.scheme, picked.period, picked.grp)
-widgets.header("红旗评选", picked)
+widgets.header(selection_title(rubric(picked.scheme)), picked)
 if view is None:
     st.info("本期没有评分结果 (no results in this period)。")
     st.stop()
@@ -75,27 +80,58 @@ if years:
     shown = annual[annual["年度"] == year].reset_index(drop=True)
     st.dataframe(shown, hide_index=True, key="sel_annual", height=widgets.rows_height(len(shown)),
                  column_config=widgets.number_columns(shown, ["平均总分"], d))
-    st.caption("平均总分 = 该年度已评分各期总分的平均值（原文：季度结果作为年度综合考核的重要依据）。")
+    st.caption("平均总分 = 该年度已评分各期总分的平均值（细则未规定年度排名方法，此为参考）；年度名次并列者名次相同，"
+               "其后名次顺延（如 1、1、3）。")
     widgets.downloads(shown, f"年度_{picked.scheme}_{year}", key="sel_annual_dl", sheet="年度")
 
 st.subheader("导出通报")
-st.caption("通报包含本期榜单、等次名单、奖项和总分图（XLSX 与 PDF，中文字体 Noto Sans CJK）。")
-notice_key = (picked.scheme, picked.period, picked.grp)
+settings = read(notice_settings_of, picked.scheme)
+with st.expander("通报设置：发文单位与落款（本方案的所有通报共用，修改记入审计日志）", expanded=not settings.is_set):
+    with st.form("sel_settings_form"):
+        issuer = st.text_input("发文单位", value=settings.issuer, key="sel_issuer",
+                               placeholder="例如：××区政务服务管理办公室")
+        signature = st.text_input("落款", value=settings.signature, key="sel_signature",
+                                  placeholder="通常与发文单位相同")
+        who_set = st.text_input("修改人 who", key="sel_settings_who", placeholder="姓名 / 职务")
+        saved = st.form_submit_button("保存设置")
+    if saved:
+        try:
+            store().write(Actor(who_set.strip(), "dashboard"), notice_settings.request(picked.scheme),
+                          notice_settings.save, picked.scheme, issuer, signature)
+        except (RefusedError, InputError) as exc:
+            st.error(f"未能保存 (not saved)：{exc}")
+        else:
+            clear_caches()
+            st.session_state["sel_settings_saved"] = "已保存通报设置。"
+            st.rerun()
+if msg := st.session_state.pop("sel_settings_saved", None):
+    st.success(msg)
+if not settings.is_set:
+    st.warning("尚未设置发文单位和落款：通报中将以“（发文单位未设置）”代替。")
+facts_source = read(notice_facts, picked.scheme, picked.period, picked.grp)["source"]
+st.caption(f"通报内容：{facts_source}。包含发文单位、文号、标题、正文、落款、日期和盖章位置；附件为考核结果表和总分图。"
+           "Word（.docx）便于修改后印发，PDF 中的图表为矢量图（文字可检索），XLSX 含原生图表。")
+c1, c2 = st.columns(2)
+number = c1.text_input("文号", key="sel_notice_number", placeholder="例如：淄政服办〔2024〕3号")
+day = c2.date_input("日期", key="sel_notice_date", format="YYYY-MM-DD")
+meta = NoticeMeta(number.strip(), day)
+notice_key = (picked.scheme, picked.period, picked.grp, meta, settings)
 if st.button("生成通报文件", key="sel_notice_build", icon=":material/description:"):
     with st.spinner("正在生成通报（含图表）……"):
         facts = read(notice_facts, picked.scheme, picked.period, picked.grp)
-        fig = charts.finals_bar(facts["table"], facts["grade_name"], facts["cutoff"], facts["award_column"],
-                                title=f"{facts['period_words']} 总分", decimals=d)
-        png = exports.figure_png(fig)
-        st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts),
-                                          "pdf": notice_pdf(facts, png), "chart": png is not None}
+        images = exports.chart_images(notice_chart(facts))
+        st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts, meta),
+                                          "pdf": notice_pdf(facts, images.svg, meta),
+                                          "docx": notice_docx(facts, images.png, meta), "chart": images.drawn}
 notice = st.session_state.get("sel_notice")
 if notice and notice["key"] == notice_key:
     name = f"通报_{picked.scheme}_{picked.period}"
     row = st.container(horizontal=True)
-    row.download_button("下载通报 XLSX", notice["xlsx"], file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
-                        key="sel_notice_xlsx", on_click="ignore", icon=":material/download:")
+    row.download_button("下载通报 Word", notice["docx"], file_name=f"{name}.docx", mime=exports.DOCX_MIME,
+                        key="sel_notice_docx", on_click="ignore", icon=":material/download:", type="primary")
     row.download_button("下载通报 PDF", notice["pdf"], file_name=f"{name}.pdf", mime="application/pdf",
                         key="sel_notice_pdf", on_click="ignore", icon=":material/download:")
+    row.download_button("下载通报 XLSX", notice["xlsx"], file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
+                        key="sel_notice_xlsx", on_click="ignore", icon=":material/download:")
     if not notice["chart"]:
         st.warning("图表未能生成（需要 Chromium 与 kaleido），通报中不含图表。")
