@@ -16,9 +16,11 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.widgets import page_style  # noqa: E402
 from dashboard.state import picked, rubric, sidebar_pickers, write_link  # noqa: E402
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
+page_style()
 st.sidebar.title("红旗榜 Flagboard")
 sidebar_pickers()
 choice = picked()

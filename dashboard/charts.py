@@ -69,7 +69,8 @@ def lost_matrix(matrix: pd.DataFrame, periods: list[str], decimals: int = 2) -> 
                                colorbar={"title": {"text": "失分"}, "thickness": 12}))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category", side="top")
-    return _layout(fig, "失分：指标 × 期间（颜色越深失分越多）", height=max(320, 110 + 24 * len(matrix)))
+    return _layout(fig, "失分：指标 × 期间（颜色越深失分越多）", height=max(320, 140 + 24 * len(matrix)),
+                   margin={"l": 10, "r": 10, "t": 90, "b": 10})
 
 
 def history_lines(history: pd.DataFrame, entity: str, ranked: bool = True) -> go.Figure:
@@ -116,7 +117,8 @@ def heatmap(wide: pd.DataFrame, label: str, lower_is_better: bool, decimals: int
                                colorbar={"title": {"text": ""}, "thickness": 12}))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category", side="top")
-    return _layout(fig, f"{label}：单位 × 期间", height=max(320, 90 + 28 * len(wide)))
+    return _layout(fig, f"{label}：单位 × 期间", height=max(320, 120 + 28 * len(wide)),
+                   margin={"l": 10, "r": 10, "t": 90, "b": 10})
 
 
 def metric_line(long: pd.DataFrame, label: str, units: list[str], decimals: int = 2) -> go.Figure:

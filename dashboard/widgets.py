@@ -74,7 +74,17 @@ def card(label: str, value: str, note: str = "", key: str | None = None, width="
             st.caption(note)
 
 
-CARD_WIDTH = 168  # px: four cards in a row on a desktop, two by two on a phone (390 px)
+CARD_WIDTH = "stretch"  # cards share a wrapping row: four across on a desktop, two by two on a phone (390 px)
+PAGE_STYLE = """<style>
+[data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }
+@media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.45rem; } }
+</style>"""
+
+
+def page_style() -> None:
+    """The few style rules every page shares: a headline value wraps instead of being cut ("般阳…"), and is a
+    little smaller on a phone."""
+    st.html(PAGE_STYLE)
 
 
 def card_row(cards: list[tuple[str, str, str, str]]) -> None:
@@ -84,6 +94,16 @@ def card_row(cards: list[tuple[str, str, str, str]]) -> None:
     with row:
         for label, value, note, key in cards:
             card(label, value, note, key=key, width=CARD_WIDTH)
+
+
+def as_text(frame: pd.DataFrame, names, decimals: int = 2) -> pd.DataFrame:
+    """Presentation only: numeric columns as text with the display decimals, empty where there is no number (a
+    table whose blank cells would otherwise read "None")."""
+    out = frame.copy()
+    for n in names:
+        if n in out.columns:
+            out[n] = ["" if v is None or pd.isna(v) else f"{float(v):.{decimals}f}" for v in out[n]]
+    return out
 
 
 def money_columns(frame: pd.DataFrame, names) -> dict:

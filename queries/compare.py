@@ -107,6 +107,7 @@ class LostMatrix:
     # base indicators and penalties, the scored parts (风采展示) after it
     shown: pd.DataFrame  # the same as text with change arrows ("1.50 ↑")
     decimals: int = 2
+    n_indicators: int = 0  # the first rows: base indicators and penalties (the heatmap's rows, on one scale)
 
 
 def lost_matrix(store: Store, scheme: str, entity: str) -> LostMatrix:
@@ -135,4 +136,4 @@ def lost_matrix(store: Store, scheme: str, entity: str) -> LostMatrix:
         before = numbers[periods[n - 1]] if n else pd.Series(np.nan, index=numbers.index)
         shown[p] = [("—" if pd.isna(v) else f"{v:.{d}f}") + (f" {change_arrow(b, v)}" if n else "")
                     for b, v in zip(before, numbers[p])]
-    return LostMatrix(periods=tuple(periods), numbers=numbers, shown=shown, decimals=d)
+    return LostMatrix(periods=tuple(periods), numbers=numbers, shown=shown, decimals=d, n_indicators=len(daily))

@@ -143,6 +143,8 @@ def league_view(store: Store, scheme: str, period: str, grp: str | None = None) 
         return LeagueView(table=pd.DataFrame(), headline=Headline(n_units=0), decimals=d)
     names = component_labels(rubric)
     comp_cols = [c.id for c in rubric.components if c.id in league.columns]
+    if list(rubric.final.items()) == [(c, 1) for c in comp_cols]:
+        comp_cols = []  # the final is its one component (Haikou's 月度考核得分): one column, 总分
     trails = rank_trails(store, scheme, period, str(league["grp"].iloc[0]))
     prev_known = has_previous(store, scheme, period)
     table = pd.DataFrame({

@@ -75,6 +75,9 @@ if st.session_state.pop("goto_town", False):
     st.switch_page("views/town.py")
 widgets.downloads(view.table, f"榜单_{picked.scheme}_{picked.period}", key="league_dl", sheet="榜单")
 
-title = f"总分与“{h.grade_name}”等次线" if h.grade_name else "总分"
-fig = charts.finals_bar(view.table, h.grade_name, h.cutoff, view.award_column, title=title, decimals=d)
-st.plotly_chart(fig, key="league_chart", config={"displaylogo": False})
+if view.ranked:
+    title = f"总分与“{h.grade_name}”等次线" if h.grade_name else "总分"
+    fig = charts.finals_bar(view.table, h.grade_name, h.cutoff, view.award_column, title=title, decimals=d)
+    st.plotly_chart(fig, key="league_chart", config={"displaylogo": False})
+else:
+    st.caption(f"本方案只有一个单位，不排名次。各期走势见“趋势分析”和“{page}”。")

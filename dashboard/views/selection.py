@@ -112,7 +112,7 @@ facts_source = read(notice_facts, picked.scheme, picked.period, picked.grp)["sou
 st.caption(f"通报内容：{facts_source}。包含发文单位、文号、标题、正文、落款、日期和盖章位置；附件为考核结果表和总分图。"
            "Word（.docx）便于修改后印发，PDF 中的图表为矢量图（文字可检索），XLSX 含原生图表。")
 c1, c2 = st.columns(2)
-number = c1.text_input("文号", key="sel_notice_number", placeholder="例如：淄政服办〔2024〕3号")
+number = c1.text_input("文号", key="sel_notice_number", placeholder="例如：×政服办〔2024〕3号")
 day = c2.date_input("日期", key="sel_notice_date", format="YYYY-MM-DD")
 meta = NoticeMeta(number.strip(), day)
 notice_key = (picked.scheme, picked.period, picked.grp, meta, settings)

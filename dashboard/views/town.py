@@ -32,7 +32,8 @@ if u.gap_to_cutoff is not None:
     metrics.append((f"距“{u.grade_name}”等次线", f"{u.gap_to_cutoff:+.{d}f}", f"{word}等次线 {u.cutoff:.{d}f} 分"))
 if u.ranked:
     metrics.append(("距第一名", f"{u.gap_to_leader:+.{d}f}", f"第一名：{u.leader}"))
-metrics += [(label, f"{value:.{d}f}", None) for label, value in u.components if label != "总分"]
+if len(u.components) > 1:  # a final that is its one component says it once (总分)
+    metrics += [(label, f"{value:.{d}f}", None) for label, value in u.components]
 with st.container(horizontal=True, gap="small", key="town_metrics"):
     for label, value, help_text in metrics:
         st.metric(label, value, help=help_text, border=True, width=widgets.CARD_WIDTH)
@@ -41,9 +42,9 @@ if badges:
     st.markdown(" ".join(f":red-badge[{b}]" for b in badges))
 
 st.subheader("得分构成")
-st.dataframe(u.loss_totals, hide_index=True, key="town_loss_totals",
-             column_config=widgets.number_columns(u.loss_totals, ["满分", "得分", "失分"], d))
-st.caption(f"各部分显示 {d} 位小数（四舍五入）；减分以扣除的分数显示。基础分 + 加分 − 减分 = 日常评估。")
+st.dataframe(widgets.as_text(u.loss_totals, ["满分", "得分", "失分"], d), hide_index=True, key="town_loss_totals",
+             column_config={c: st.column_config.TextColumn(c, width="small") for c in ["满分", "得分", "失分"]})
+st.caption(f"各部分显示 {d} 位小数（四舍五入）；减分以扣除的分数显示；带“=”的行由其上各行相加减得到。")
 for note in u.parts_notes:
     st.info(note, icon=":material/decimal_increase:")
 
@@ -70,9 +71,12 @@ if u.ranked:
                    "负数表示落后，按落后最多的排在前面。")
         others = [unit for _, unit in cmp.rivals]
         gaps = [c for c in cmp.table.columns if c.startswith("差距")]
-        st.dataframe(cmp.table, hide_index=True, key="town_compare", height=widgets.rows_height(len(cmp.table)),
-                     column_config=widgets.number_columns(cmp.table, ["满分", entity, *others, *gaps], d))
-        behind = cmp.table[cmp.table[gaps].min(axis=1) < 0].head(8)
+        st.dataframe(cmp.table.drop(columns=["类别", "类型"]), hide_index=True, key="town_compare",
+                     height=widgets.rows_height(len(cmp.table)),
+                     column_config={**widgets.number_columns(cmp.table, ["满分", entity, *others, *gaps], d),
+                                    "指标": st.column_config.TextColumn("指标", pinned=True)})
+        daily = cmp.table[cmp.table["类型"] != "评分"]  # the chart on one scale: 风采展示 (of 100) is in the table
+        behind = daily[daily[gaps].min(axis=1) < 0].head(8)
         if len(behind):
             st.plotly_chart(charts.comparison_bars(behind.assign(指标=behind["编号"] + " " + behind["指标"]),
                                                    entity, others, d),
@@ -81,9 +85,11 @@ if u.ranked:
 
 matrix = read(lost_matrix, picked.scheme, entity)
 st.subheader("各期失分（指标 × 期间）")
-st.caption("箭头与上一期比较：↑ 失分增加、↓ 失分减少、→ 不变；颜色越深失分越多。减分项按扣除的分数计。")
+st.caption("箭头与上一期比较：↑ 失分增加、↓ 失分减少、→ 不变；颜色越深失分越多（图中为各指标，合计与风采展示见表）。"
+           "减分项按扣除的分数计。")
 if len(matrix.periods) > 1:
-    st.plotly_chart(charts.lost_matrix(matrix.numbers, list(matrix.periods), d), key="town_matrix_chart",
+    st.plotly_chart(charts.lost_matrix(matrix.numbers.iloc[:matrix.n_indicators], list(matrix.periods), d),
+                    key="town_matrix_chart",
                     config={"displaylogo": False})
 st.dataframe(matrix.shown, hide_index=True, key="town_matrix", height=widgets.rows_height(len(matrix.shown)),
              column_config={"指标": st.column_config.TextColumn("指标", pinned=True)})

@@ -2,7 +2,6 @@
 reopen, and the audit log filtered by unit."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -171,5 +170,9 @@ def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
     at.selectbox(key=f"audit_entity_{SCHEME}").set_value("A镇").run()
     assert at.dataframe[0].value["内容"].tolist() == [
         "导入 seed.csv：3 个单位，新增 69 行、修改 0 行、删除 0 行（批次 #1）"]
-    detail = json.loads(at.json[0].value)  # the chosen row's full detail
-    assert (detail["batch_id"], detail["added"], detail["units"]) == (1, 69, 3)
+    # the chosen row's full detail, in words (no JSON with English keys)
+    assert [m.value for m in at.markdown if m.value.startswith("- ")][-1] == (
+        "- 来源：seed.csv。\n- 涉及期间：2022Q2。\n- 涉及 3 个单位；文件共 69 行，新增 69 行、修改 0 行、删除 0 行。")
+    assert not at.json
+    changes = at.dataframe[-1].value  # the row changes of the chosen import
+    assert (len(changes), set(changes["变化"]), set(changes["单位"])) == (69, {"新增"}, {"A镇", "B镇", "C镇"})

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.exports import (csv_bytes, figure_png, for_download, parquet_bytes, read_csv_bytes,
+from dashboard.exports import (chart_images, csv_bytes, for_download, parquet_bytes, read_csv_bytes,
                                read_xlsx_bytes, xlsx_bytes)
 
 SHOWN = pd.DataFrame({"名次": [1, 2], "单位": ["甲镇", "乙街道"], "总分": [96.02, 85.77], "等次": ["好", ""],
@@ -33,6 +33,7 @@ def test_xlsx_and_parquet_parse_back():
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs Debian chromium")
-def test_chart_png_with_chinese_labels():
-    png = figure_png(go.Figure(go.Bar(x=["甲镇", "乙街道"], y=[1, 2])), width=300, height=200)
-    assert png is not None and png.startswith(b"\x89PNG")
+def test_chart_png_and_svg_with_chinese_labels():
+    images = chart_images(go.Figure(go.Bar(x=["甲镇", "乙街道"], y=[1, 2]), layout={"height": 200}))
+    assert images.png is not None and images.png.startswith(b"\x89PNG")
+    assert images.svg is not None and b"<svg" in images.svg and "乙街道".encode() in images.svg

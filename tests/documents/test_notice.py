@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from documents.notice import FONT_REGULAR, notice_pdf, notice_xlsx, read_notice_table, statements, title
-from queries.selection import notice_facts
+from queries.notice import notice_facts
 from queries.store import Store
 from tests.demo_stores import small_store
 

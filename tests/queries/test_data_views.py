@@ -39,5 +39,5 @@ def test_template_units_and_scheme_choices_follow_the_store(store, zichuan):
 def test_the_audit_table_has_chinese_columns(store, zichuan):
     store.import_observations(zichuan, quarter(), who="张三", source="a.csv")
     table = audit_table(store, "zichuan-2022", entity="B镇")
-    assert list(table.columns) == ["编号", "时间", "操作人", "操作", "期间", "单位", "内容", "理由", "detail"]
+    assert list(table.columns) == ["编号", "时间", "操作人", "操作", "期间", "单位", "内容", "理由", "action", "detail"]
     assert table[["操作人", "操作", "期间"]].values.tolist() == [["张三", "导入", "2022Q2"]]

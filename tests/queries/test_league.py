@@ -30,14 +30,14 @@ def test_periods_groups_and_units(small):
 def test_league_table_of_a_quarter_with_ties(small):
     view = league_view(small, Z, "2022Q2", "")
     expected = pd.DataFrame({
-        "名次": [1, 1, 3, 4, 4, 6],
-        "变化": ["→", "↑1", "→", "→", "↑1", "→"],
+        "名次": [1, 1, 3, 4, 4, 6],  # what a phone shows first: 名次, 单位, 总分, 等次 (and the flag)
         "单位": ["A", "B", "C", "D", "E", "F"],
-        "日常评估": [100.0, 100.0, 98.0, 97.0, 97.0, 93.5],
-        "风采展示": [100.0] * 6,
         "总分": [100.0, 100.0, 98.6, 97.9, 97.9, 95.45],
         "等次": ["好", "好", "好", "好", "好", ""],
         "红旗": ["待定", "待定", "", "", "", ""],
+        "变化": ["→", "↑1", "→", "→", "↑1", "→"],
+        "日常评估": [100.0, 100.0, 98.0, 97.0, 97.0, 93.5],
+        "风采展示": [100.0] * 6,
         "名次走势": [[1, 1], [2, 1], [3, 3], [4, 4], [5, 4], [6, 6]],
     })
     pd.testing.assert_frame_equal(view.table, expected, check_dtype=False)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
+from queries.notice import notice_facts
+from queries.selection import annual_view, flag_history, selection_view, streaks
 from queries.store import Store
 from tests.demo_stores import small_store
 
