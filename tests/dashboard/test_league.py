@@ -39,12 +39,12 @@ def test_finals_chart_highlights_graded_units_and_draws_the_cutoff(app, small_db
     at.selectbox(key="period").select("2022Q2").run()
     spec = plotly_spec(at)
     bar = spec["data"][0]
-    assert bar["x"] == ["A", "B", "C", "D", "E", "F"]
-    assert bar["marker"]["color"] == ["#c8102e"] * 5 + ["#b8b8c0"]
-    assert bar["text"][0] == "100.00 待定"
+    assert bar["y"] == ["A（待定）", "B（待定）", "C", "D", "E", "F"]
+    assert bar["marker"]["color"] == ["#7f0a1d"] * 2 + ["#c8102e"] * 3 + ["#b8b8c0"]
+    assert bar["text"][0] == "100.00"
     line = spec["layout"]["shapes"][0]
-    assert (line["y0"], line["y1"]) == (97.9, 97.9)
-    assert spec["layout"]["annotations"][0]["text"] == "“好”等次线 97.90"
+    assert (line["x0"], line["x1"]) == (97.9, 97.9)
+    assert spec["data"][1]["name"] == "“好”等次线 97.90"
 
 
 def test_downloads_contain_exactly_what_is_shown(app, demo_db):

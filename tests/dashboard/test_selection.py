@@ -75,7 +75,9 @@ def test_history_streaks_and_annual_view(app, small_db):
 
 
 def test_notice_export(app, small_db, monkeypatch):
-    monkeypatch.setattr("dashboard.exports.figure_png", lambda fig, **kw: None)  # no Chrome start in this test
+    from documents.chart_images import ChartImages
+
+    monkeypatch.setattr("dashboard.exports.chart_images", lambda fig: ChartImages())  # no Chrome in this test
     at = open_selection(app, small_db, "2022Q2")
     at.button(key="sel_notice_build").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -84,3 +86,35 @@ def test_notice_export(app, small_db, monkeypatch):
     assert xlsx["红旗"].tolist() == ["待定", "待定", "", "", "", ""]
     assert download_bytes(at, "sel_notice_pdf").startswith(b"%PDF-")
     assert any("图表未能生成" in w.value for w in at.warning)
+
+
+def test_notice_in_word_with_its_number_date_and_stored_issuer(app, demo_db_writable, monkeypatch):
+    """The office sets 发文单位/落款 once (audited), types the 文号 and the date, and gets a Word notice."""
+    import io
+    from datetime import date
+
+    import docx
+
+    from documents.chart_images import ChartImages
+
+    monkeypatch.setattr("dashboard.exports.chart_images", lambda fig: ChartImages())
+    at = open_selection(app, demo_db_writable, "2023Q4")
+    at.text_input(key="sel_issuer").input("淄川区政务服务管理办公室")
+    at.text_input(key="sel_signature").input("淄川区政务服务管理办公室")
+    at.text_input(key="sel_settings_who").input("王主任")
+    at.button(key="FormSubmitter:sel_settings_form-保存设置").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "已保存通报设置。" in [s.value for s in at.success]
+    at.text_input(key="sel_notice_number").input("淄政服办〔2024〕3号")
+    at.date_input(key="sel_notice_date").set_value(date(2024, 1, 5))
+    at.button(key="sel_notice_build").click().run()
+    word = docx.Document(io.BytesIO(download_bytes(at, "sel_notice_docx")))
+    lines = [p.text for p in word.paragraphs]
+    assert lines[:2] == ["淄川区政务服务管理办公室", "淄政服办〔2024〕3号"]
+    signed = lines.index("2024年1月5日")  # the 落款 above the date, the seal's place above both
+    assert lines[signed - 2: signed] == ["（盖章）", "淄川区政务服务管理办公室"]
+    units = [row.cells[1].text for row in word.tables[0].rows[1:]]
+    assert len(units) == 13 and word.tables[0].rows[1].cells[-1].text == "红旗"
+    at.switch_page("views/audit.py").run()
+    assert at.dataframe[0].value["内容"].iloc[0] == (
+        "通报设置：发文单位“淄川区政务服务管理办公室”，落款“淄川区政务服务管理办公室”")

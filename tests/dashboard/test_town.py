@@ -20,10 +20,16 @@ def test_lost_points_add_up_to_max_minus_points(app, demo_db):
     at = open_town(app, demo_db, "2022Q4", "昆仑镇")
     losses = table(at, "编号", "原因", "失分")
     assert (losses["失分"].round(2) == (losses["满分"] - losses["得分"]).round(2)).all()
-    totals = table(at, "部分", "失分")
-    assert (totals["失分"].round(2) == (totals["满分"] - totals["得分"]).round(2)).all()
+    # the parts shown as text ("" where a part has no max); 基础分 + 加分 − 减分 = 日常评估 on screen
+    totals = table(at, "部分", "失分").set_index("部分")
+    number = lambda v: float(v) if v else None  # noqa: E731
+    scored = totals[totals["满分"] != ""]
+    assert all(round(number(m) - number(g), 2) == number(lost)
+               for m, g, lost in scored[["满分", "得分", "失分"]].values)
     daily = [i for i in losses.index if losses.loc[i, "编号"] != "showcase"]
-    assert round(losses.loc[daily, "失分"].sum(), 2) == totals.loc[totals["部分"] == "日常评估", "失分"].iloc[0]
+    assert f"{losses.loc[daily, '失分'].sum():.2f}" == totals.loc["基础分", "失分"]
+    got = {p: number(totals.loc[p, "得分"]) for p in totals.index}
+    assert round(got["基础分"] + got["加分"] - got["减分"], 2) == got["日常评估 = 基础分 + 加分 − 减分"]
     assert (losses.loc[losses["失分"] > 0, "原因"] != "—").all()
 
 

@@ -37,7 +37,7 @@ def test_period_range_filter(app, small_db):
 def test_every_chart_is_drawn(app, demo_db):
     at = open_trends(app, demo_db)
     titles = [plotly_spec(at, i)["layout"]["title"]["text"] for i in range(4)]
-    assert titles == ["总分：单位 × 期间", "名次变化（总分名次）", "总分：各期分布", "各类别平均得分率"]
+    assert titles == ["总分：单位 × 期间", "名次变化（按总分排名）", "总分：各期分布", "各类别平均得分率"]
     bump = plotly_spec(at, 1)
     assert len(bump["data"]) == 13 and bump["layout"]["yaxis"]["autorange"] == "reversed"
 
