@@ -74,3 +74,34 @@ def test_notice_facts(small):
         "period_words": "2022年第2季度", "grade_name": "好", "graded": ["A", "B", "C", "D", "E"],
         "flag_state": "待定", "flag_units": ["A", "B"], "cutoff": 97.9, "is_demo": False, "decimals": 2}
     assert facts["table"].columns.tolist() == ["名次", "单位", "日常评估", "风采展示", "总分", "等次", "红旗"]
+
+
+def test_annual_view_averages_the_phase_of_record_only(tmp_path):
+    """Liaoning: 自检 is the unit's own reading, 统一考核 the score of record; the year is never their average."""
+    from cli.main import main as flagboard
+    from queries.league import league
+
+    db = str(tmp_path / "liaoning.duckdb")
+    assert flagboard(["demo", "--rubric", "liaoning-2024-center", "--db", db]) == 0
+    with Store(db, read_only=True) as store:
+        scheme = "liaoning-2024-center"
+        annual = annual_view(store, scheme, "市级")
+        record = league(store, scheme, "2024")
+        record = record[record["grp"] == "市级"].set_index("entity")["final"].round(2)
+        assert annual.columns.tolist() == ["年度", "年度名次", "单位", "平均总分", "评估期数"]  # no 红旗次数: no flag
+        assert set(annual["评估期数"]) == {1}
+        assert dict(zip(annual["单位"], annual["平均总分"])) == record.to_dict()
+
+
+def test_annual_rank_is_competition_ranking_even_under_a_dense_tie_method(tmp_path):
+    """DESIGN: "Grades count the units strictly ahead (competition rank), whatever tie method a ladder uses": with
+    tie_method dense, A and B tied for the year's best mean are both 1st and C is 3rd (not 2nd)."""
+    from scoring.rubric import parse_rubric
+    from tests.conftest import frame, unit, zichuan_data
+
+    dense = parse_rubric({**zichuan_data(), "tie_method": "dense"}, "zichuan-dense")
+    rows = unit("A") + unit("B") + unit("C", {("2.1", "缺项数"): "1"})
+    with Store(tmp_path / "dense.duckdb") as store:
+        store.import_observations(dense, frame(rows), who="测试", source="dense.csv")
+        annual = annual_view(store, Z, "")
+    assert annual[["单位", "年度名次"]].values.tolist() == [["A", 1], ["B", 1], ["C", 3]]
