@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from documents.finals_chart import finals_bar  # noqa: F401  (the league page and the notice share it)
 from documents.palette import DARK, FONT, GAIN_SCALE, GOLD, GREY, LOST_SCALE, RED, colour_map
@@ -213,3 +214,14 @@ def rubric_treemap(tree: list[tuple[str, pd.DataFrame]]) -> go.Figure:
                                hovertemplate="%{label}<br>%{value} 分<extra></extra>", textinfo="label",
                                maxdepth=2, marker={"colors": colours}))
     return _layout(fig, "基础指标结构（面积 = 满分）", height=460)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _drawn(name: str, args: tuple) -> dict:
+    return globals()[name](*args).to_dict()
+
+
+def figure(builder, *args) -> dict:
+    """``builder(*args)`` as a figure dict, cached on its arguments (building a Plotly figure validates every
+    property: tens of milliseconds a chart, paid once per data version instead of on every rerun)."""
+    return _drawn(builder.__name__, args)

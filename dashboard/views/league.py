@@ -77,7 +77,8 @@ widgets.downloads(view.table, f"榜单_{picked.scheme}_{picked.period}", key="le
 
 if view.ranked:
     title = f"总分与“{h.grade_name}”等次线" if h.grade_name else "总分"
-    fig = charts.finals_bar(view.table, h.grade_name, h.cutoff, view.award_column, title=title, decimals=d)
+    fig = charts.figure(charts.finals_bar, view.table.drop(columns=[TRAIL], errors="ignore"), h.grade_name, h.cutoff,
+                        view.award_column, title, d)
     st.plotly_chart(fig, key="league_chart", config={"displaylogo": False})
 else:
     st.caption(f"本方案只有一个单位，不排名次。各期走势见“趋势分析”和“{page}”。")

@@ -52,7 +52,8 @@ st.dataframe(view.years, hide_index=True, key="payout_years",
 widgets.downloads(view.years, f"绩效付款_{picked.scheme}", key="payout_years_dl", sheet="绩效付款")
 
 st.subheader("月度得分走势")
-st.plotly_chart(charts.payout_months(view.months, view.bands, read(scheme_units, picked.scheme)),
+roster = read(scheme_units, picked.scheme)
+st.plotly_chart(charts.figure(charts.payout_months, view.months, view.bands, roster),
                 key="payout_months_chart",
                 config={"displaylogo": False})
 

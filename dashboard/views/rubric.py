@@ -20,7 +20,8 @@ else:
 
 st.markdown("\n".join(f"- {fact}" for fact in rubric_facts(rub)))
 tree = rubric_tree(rub)
-st.plotly_chart(charts.rubric_treemap(tree), key="rubric_treemap", config={"displaylogo": False})
+st.plotly_chart(charts.figure(charts.rubric_treemap, tree), key="rubric_treemap",
+                config={"displaylogo": False})
 for n, (heading, rows) in enumerate(tree):
     with st.expander(heading, expanded=True):
         st.markdown(widgets.indicator_tree(rows))

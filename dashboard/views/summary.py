@@ -11,6 +11,14 @@ from documents.summary_xlsx import summary_xlsx
 from queries.league import periods as scheme_periods
 from queries.summary_table import LAYOUTS, SUBTOTAL, TOTALS_HEADING, summary_table
 
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def workbook(table) -> bytes:
+    """The XLSX of the table as shown (built once per table, not on every rerun)."""
+    return summary_xlsx(table)
+
+
 picked = widgets.require_data()
 widgets.header("考核得分汇总表", picked)
 ordered = read(scheme_periods, picked.scheme)
@@ -44,7 +52,7 @@ st.dataframe(shown, hide_index=True, key="sum_table", height=min(720, widgets.ro
 export = type(table)(title=table.title, frame=shown, header=header,
                      number_columns=tuple(c for c in table.number_columns if c in keep), decimals=table.decimals,
                      layout=layout)
-st.download_button("下载汇总表 XLSX（可直接打印）", summary_xlsx(export),
+st.download_button("下载汇总表 XLSX（可直接打印）", workbook(export),
                    file_name=f"考核得分汇总表_{picked.scheme}_{'_'.join(chosen)}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sum_xlsx",
                    on_click="ignore", icon=":material/download:", type="primary")

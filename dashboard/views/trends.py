@@ -43,34 +43,40 @@ wide = pivot(slice_, higher_is_better=not worse_up)
 digits = 0 if metric == "rank" else decimals
 
 if len(units) == 1:  # one unit (e.g. Haikou's monthly vendor): a line, not a one-row heatmap
-    st.plotly_chart(charts.metric_line(slice_, label, roster, digits), key="trend_line",
+    st.plotly_chart(charts.figure(charts.metric_line, slice_, label, roster, digits), key="trend_line",
                     config={"displaylogo": False})
 else:
-    heat, ranks, spread, cats = st.tabs(["热力图", "名次变化", "分布", "类别均值"])
-    with heat:
-        st.plotly_chart(charts.heatmap(wide, label, worse_up, digits, lost=lost), key="trend_heatmap",
-                        config={"displaylogo": False})
-    with ranks:
-        by = label if metric != "rank" else "总分"
-        rank_slice = slice_ if metric == "rank" else metric_ranks(slice_, higher_is_better=not worse_up)
-        st.plotly_chart(charts.bump(rank_slice, roster, by), key="trend_bump", config={"displaylogo": False})
-        st.caption(f"每期按“{by}”排名（并列取相同名次）；{'失分、扣分越少' if worse_up else '数值越高'}名次越靠前。")
-    with spread:
-        st.plotly_chart(charts.distribution(slice_, label, digits), key="trend_box", config={"displaylogo": False})
-    with cats:
-        within = metric_category(metric, rub)
-        means = read(category_means, picked.scheme, picked.grp, tuple(units), tuple(periods), within)
-        if within is None:
-            names, title = list(category_names(rub).values()), "各类别平均得分率"
-        else:
-            names = [f"{i.code} {i.name}" for i in rub.indicators if i.category == within]
-            title = f"{category_names(rub).get(within, within)}：各指标平均得分率"
-        if means.empty:
-            st.info("所选指标没有固定满分（加分、减分项），没有得分率可比。")
-        else:
-            st.plotly_chart(charts.category_lines(means, names, title), key="trend_categories",
+    heat, ranks, spread, cats = st.tabs(["热力图", "名次变化", "分布", "类别均值"], key="trend_tab", on_change="rerun")
+    with heat:  # only the open tab is drawn (the page stays fast)
+        if heat.open:
+            st.plotly_chart(charts.figure(charts.heatmap, wide, label, worse_up, digits, lost), key="trend_heatmap",
                             config={"displaylogo": False})
-        st.caption("得分率 = 所选单位平均得分 ÷ 满分；加减分项没有固定满分，不在此图中。")
+    with ranks:
+        if ranks.open:
+            by = label if metric != "rank" else "总分"
+            rank_slice = slice_ if metric == "rank" else metric_ranks(slice_, higher_is_better=not worse_up)
+            st.plotly_chart(charts.figure(charts.bump, rank_slice, roster, by), key="trend_bump",
+                            config={"displaylogo": False})
+            st.caption(f"每期按“{by}”排名（并列取相同名次）；{'失分、扣分越少' if worse_up else '数值越高'}名次越靠前。")
+    with spread:
+        if spread.open:
+            st.plotly_chart(charts.figure(charts.distribution, slice_, label, digits), key="trend_box",
+                            config={"displaylogo": False})
+    with cats:
+        if cats.open:
+            within = metric_category(metric, rub)
+            means = read(category_means, picked.scheme, picked.grp, tuple(units), tuple(periods), within)
+            if within is None:
+                names, title = list(category_names(rub).values()), "各类别平均得分率"
+            else:
+                names = [f"{i.code} {i.name}" for i in rub.indicators if i.category == within]
+                title = f"{category_names(rub).get(within, within)}：各指标平均得分率"
+            if means.empty:
+                st.info("所选指标没有固定满分（加分、减分项），没有得分率可比。")
+            else:
+                st.plotly_chart(charts.figure(charts.category_lines, means, names, title), key="trend_categories",
+                                config={"displaylogo": False})
+            st.caption("得分率 = 所选单位平均得分 ÷ 满分；加减分项没有固定满分，不在此图中。")
 
 st.subheader(f"数据：{label}")
 st.dataframe(wide, hide_index=True, key="trend_table", height=widgets.rows_height(len(wide)),

@@ -131,3 +131,51 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path, c
         monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="no-chromium is missing"):
         require_chromium()
+
+
+def test_clicking_anywhere_on_a_league_row_opens_that_unit(page, server):
+    """A click on a row's cell (not its checkbox) opens the unit's detail page."""
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    headers = [h.strip() for h in page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()]
+    row = page.locator(f'{GRID} table[role="grid"] tbody tr').nth(2)  # the third unit
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    unit = cells[headers.index("单位") - (len(headers) - len(cells))]
+    box = page.locator(f"{GRID} canvas").first.bounding_box()
+    # the grid is drawn on a canvas: click the 总分 cell of the third row (header 35 px, rows 35 px)
+    page.mouse.click(box["x"] + 330, box["y"] + 35 * 3 + 17)
+    page.wait_for_selector(f"h1:has-text('镇街详情 · {unit}')", timeout=30_000)
+    assert "unit=" in page.url  # the opened view is a link
+
+
+def test_a_deep_link_opens_a_town_as_it_was(page, server):
+    page.goto(server + "/town?scheme=zichuan-2022&period=2022Q3&unit=%E6%B4%AA%E5%B1%B1%E9%95%87")  # 洪山镇
+    page.wait_for_selector("h1:has-text('镇街详情 · 洪山镇')", timeout=60_000)
+    settle(page)
+    assert page.get_by_text("2022年第3季度", exact=False).first.is_visible()
+    page.get_by_role("tab", name="逐项对比").click()
+    page.wait_for_selector("h3:has-text('与第一名和最后一个“好”逐项对比')", timeout=30_000)
+
+
+def test_phone_width_shows_rank_unit_final_grade_first_and_cards_two_by_two(page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    headers = page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()
+    assert [h.strip() for h in headers if h.strip()][:4] == ["名次", "单位", "总分", "等次"]
+    cards = [page.locator(f".st-key-{key}").bounding_box() for key in ("card_flag", "card_graded", "card_cutoff",
+                                                                        "card_gap")]
+    assert cards[0]["y"] == cards[1]["y"] and cards[2]["y"] == cards[3]["y"] > cards[0]["y"]  # two by two
+    assert all(c["x"] + c["width"] <= 390 for c in cards)
+    # the finals chart: unit names are axis labels that fit inside the chart (nothing cut, nothing rotated)
+    chart = page.locator(".js-plotly-plot").first.bounding_box()
+    labels = page.locator(".js-plotly-plot .yaxislayer-above text")
+    assert labels.count() == 13
+    for n in range(labels.count()):
+        box = labels.nth(n).bounding_box()
+        assert box["x"] >= chart["x"] - 1
+    shot(page, "league-390")
+    page.set_viewport_size({"width": 1400, "height": 1800})

@@ -24,6 +24,8 @@ def open_town(app, db, period, unit):
 
 def test_town_sees_itself_beside_the_leader_and_the_last_good_unit(app, small_db):
     at = open_town(app, small_db, "2022Q2", "F")
+    at.session_state["town_tab"] = "逐项对比"
+    at.run()
     compare = at.dataframe[[i for i, d in enumerate(at.dataframe) if "差距（比第一名）" in d.value.columns][0]].value
     assert compare.columns.tolist() == ["编号", "指标", "满分", "F", "A", "E", "差距（比第一名）", "差距（比最后一个“好”）"]
     assert compare.iloc[0].tolist() == ["2.1", "完善设施设备建设", 6.0, 0.0, 6.0, 3.0, -6.0, -3.0]
@@ -35,6 +37,8 @@ def test_town_sees_itself_beside_the_leader_and_the_last_good_unit(app, small_db
 
 def test_lost_points_by_quarter_in_one_matrix(app, small_db):
     at = open_town(app, small_db, "2022Q2", "F")
+    at.session_state["town_tab"] = "各期失分"
+    at.run()
     matrix = next(d.value for d in at.dataframe if d.value.columns.tolist() == ["指标", "2022Q1", "2022Q2"])
     assert matrix.set_index("指标").loc["2.1 完善设施设备建设"].tolist() == ["5.00", "6.00 ↑"]
     heat = next(plotly_spec(at, i) for i in range(len(at.get("plotly_chart")))
@@ -136,11 +140,15 @@ def test_charts_follow_the_chosen_metric(app, small_db):
     at = app(small_db)
     at.switch_page("views/trends.py").run()
     at.selectbox(key="trend_metric_zichuan-2022").select("ind:2.1:lost").run()
-    bump = plotly_spec(at, 1)
+    at.session_state["trend_tab"] = "名次变化"
+    at.run()
+    bump = plotly_spec(at, 0)
     assert bump["layout"]["title"]["text"] == "名次变化（按指标 2.1 完善设施设备建设：失分排名）"
     places = {t["name"]: t["y"] for t in bump["data"]}
     assert places["A"] == [1, 1] and places["F"] == [6, 6]  # least lost first
-    cats = plotly_spec(at, 3)
+    at.session_state["trend_tab"] = "类别均值"
+    at.run()
+    cats = plotly_spec(at, 0)
     assert cats["layout"]["title"]["text"] == "2 基层服务帮办代办体系：各指标平均得分率"
     assert [t["name"] for t in cats["data"]] == ["2.1 完善设施设备建设", "2.2 加强人员队伍建设", "2.3 强化帮办代办服务"]
 

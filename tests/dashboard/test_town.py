@@ -42,6 +42,8 @@ def test_town_numbers_and_loss_chart(app, small_db):
     assert [(t["name"], t["y"], t["x"]) for t in spec["data"]] == [
         ("2 基层服务帮办代办体系", ["2.1 完善设施设备建设"], [6.0])]
     assert spec["layout"]["title"]["text"] == "失分分布（按类别与指标）"
+    at.session_state["town_tab"] = "加减分与历史"  # only the open tab is drawn
+    at.run()
     events = table(at, "项目", "说明")
     assert events.loc[events["得分"] != 0, "说明"].tolist() == ["省级 1次 +1.5，合计+1.5", "市级通报 1次 −2，合计−2"]
     history = table(at, "期间", "中位数")
