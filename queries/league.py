@@ -143,7 +143,7 @@ def league_view(store: Store, scheme: str, period: str, grp: str | None = None) 
         return LeagueView(table=pd.DataFrame(), headline=Headline(n_units=0), decimals=d)
     names = component_labels(rubric)
     comp_cols = [c.id for c in rubric.components if c.id in league.columns]
-    if list(rubric.final.items()) == [(c, 1) for c in comp_cols]:
+    if len(comp_cols) == 1 and rubric.final == {comp_cols[0]: 1}:
         comp_cols = []  # the final is its one component (Haikou's 月度考核得分): one column, 总分
     trails = rank_trails(store, scheme, period, str(league["grp"].iloc[0]))
     prev_known = has_previous(store, scheme, period)
@@ -167,6 +167,8 @@ def league_view(store: Store, scheme: str, period: str, grp: str | None = None) 
     ranked = len(league) > 1
     if not ranked:  # one unit (Haikou's vendor): 不排名次, nothing to rank it against
         table = table.drop(columns=["名次", "变化", TRAIL])
+    elif len(periods(store, scheme)) == 1:  # one period in all (a yearly scheme's first year): nothing moves
+        table = table.drop(columns=["变化", TRAIL])
     return LeagueView(table=table, headline=headline(league, rubric), decimals=d, award_column=award_col,
                       grade_column=grade_col, component_columns=tuple(names[c] for c in comp_cols),
                       n_units=len(league), rank_notes=tuple(rank_notes(league, rubric)), ranked=ranked)

@@ -83,7 +83,7 @@ def selection_view(store: Store, scheme: str, period: str, grp: str | None = Non
         return None
     grp = str(league["grp"].iloc[0])
     view = league_view(store, scheme, period, grp)
-    table = view.table.drop(columns=[TRAIL])
+    table = view.table.drop(columns=[TRAIL], errors="ignore")
     grade = top_grade(rubric)
     candidates = table[table["等次"] == grade.name] if grade is not None else table.head(3)
     steps = [f"本期 {len(league)} 个单位参评，按总分（{final_formula(rubric)}）由高到低排名，"
