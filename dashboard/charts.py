@@ -42,7 +42,7 @@ def lost_points_bar(lost: pd.DataFrame, categories: list[str], title: str = "失
                              "<br>%{customdata[0]}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title_text=None)
     fig.update_xaxes(title_text="失分", range=[0, float(lost["失分"].max()) * 1.25 if len(lost) else 1])
-    return _layout(fig, title, height=max(320, 120 + 26 * len(lost)), barmode="stack",
+    return _layout(fig, title, height=max(220, 150 + 26 * len(lost)), barmode="stack", bargap=0.3,
                    legend={**BELOW_LEGEND, "traceorder": "normal", "title": {"text": "类别"}})
 
 

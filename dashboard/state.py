@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from queries.league import groups, periods, scheme_names, schemes
+from queries.league import default_period, groups, periods, scheme_names, schemes
 from queries.store import Store, StoreBusyError
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
@@ -148,7 +148,7 @@ def write_link(**values: str) -> None:
 
 
 def sidebar_pickers() -> None:
-    """The pickers every page shares: scheme (by its Chinese name), period (the scheme's latest first time) and,
+    """The pickers every page shares: scheme (by its Chinese name), period (the scheme's latest period of record first time) and,
     when a period has several groups, the group; nothing on an empty store. Pages read the choice with
     :func:`picked`. A deep link (:func:`apply_deep_link`) sets them first."""
     known = read(schemes)
@@ -161,7 +161,7 @@ def sidebar_pickers() -> None:
     scheme = st.sidebar.selectbox("评估方案 scheme", options, key=SCHEME,
                                   format_func=lambda sid: f"{names.get(sid, sid)}（{sid}）")
     ordered = read(periods, scheme)
-    _keep_if_offered(PERIOD, ordered, ordered[-1])
+    _keep_if_offered(PERIOD, ordered, read(default_period, scheme))
     period = st.sidebar.selectbox("期间 period", ordered, key=PERIOD)
     grps = read(groups, scheme, period)
     if len(grps) > 1:

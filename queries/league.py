@@ -16,6 +16,7 @@ from queries.display import component_labels, cutoff_of, ordered, round_to, roun
 from queries.reconcile import rank_notes
 from queries.statements import beside
 from queries.store import Store, results
+from scoring.phases import split_period
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
@@ -33,6 +34,15 @@ def periods(store: Store, scheme: str) -> list[str]:
     """The periods of a scheme with results, in time order."""
     with store.reading() as cur:
         return ordered(store.rubric(scheme), results.periods(cur, scheme))
+
+
+def default_period(store: Store, scheme: str) -> str:
+    """The period the pickers open on: the latest period of record (an assessment phase's 自检 or 复检 is not the
+    result of the year: Liaoning opens on its 统一考核)."""
+    rubric = store.rubric(scheme)
+    order = periods(store, scheme)
+    record = [p for p in order if (phase := split_period(rubric, p)[1]) is None or phase.role == "record"]
+    return (record or order)[-1]
 
 
 def scheme_units(store: Store, scheme: str) -> list[str]:

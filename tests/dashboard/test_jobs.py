@@ -163,3 +163,14 @@ def test_payout_money_has_thousands_separators(monkeypatch, presets):
     assert "11,265,500.00 元" in [c.value for c in at.caption]
     config = at.dataframe[0].proto.columns
     assert '"format": "accounting"' in config.replace("'", '"') or "accounting" in config
+
+
+def test_a_scheme_with_phases_opens_on_its_period_of_record(monkeypatch, tmp_path):
+    """Liaoning: the 统一考核 (2024) is the result of the year, not the 复检 that sorts after it."""
+    db = str(tmp_path / "liaoning.duckdb")
+    assert flagboard(["demo", "--rubric", "liaoning-2024-center", "--db", db]) == 0
+    monkeypatch.setenv("FLAGBOARD_DB", db)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert at.selectbox(key="period").options == ["2024-自检", "2024", "2024-复检"]
+    assert at.selectbox(key="period").value == "2024"
