@@ -148,9 +148,9 @@ def write_link(**values: str) -> None:
 
 
 def sidebar_pickers() -> None:
-    """The pickers every page shares: scheme (by its Chinese name), period (the scheme's latest period of record first time) and,
-    when a period has several groups, the group; nothing on an empty store. Pages read the choice with
-    :func:`picked`. A deep link (:func:`apply_deep_link`) sets them first."""
+    """The pickers every page shares: scheme (by its Chinese name), period (first time: the scheme's latest period
+    of record) and, when a period has several groups, the group; nothing on an empty store. Pages read the choice
+    with :func:`picked`. A deep link (:func:`apply_deep_link`) sets them first."""
     known = read(schemes)
     if known.empty:
         return
