@@ -37,5 +37,5 @@ sentences, changes = audit_detail(row["action"], row["detail"])
 with st.container(border=True, key="audit_detail"):
     st.markdown("\n".join(f"- {s}" for s in sentences) or "（没有更多内容）")
     if len(changes):
-        st.caption(f"逐行变化（共 {len(changes)} 行；原值/新值为导入或修改前后的取值）")
+        st.caption(f"逐行变化（审计记录中保存的 {len(changes)} 行；原值/新值为导入或修改前后的取值）")
         st.dataframe(changes, hide_index=True, key="audit_changes", height=min(420, widgets.rows_height(len(changes))))
