@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.exact import round_half_up
-from scoring.phases import sort_periods
+from scoring.phases import sort_periods, split_period
 from scoring.rubric import Grade, Rubric
 
 KIND_LABELS = {"base": "基础指标", "score": "评分", "bonus": "加分", "penalty": "减分"}
@@ -44,6 +44,12 @@ def period_label(period: str, kind: str = "quarter") -> str:
 def ordered(rubric: Rubric, periods) -> list[str]:
     """Periods in time order (assessment phases: 自检 before the period of record before 复检)."""
     return sort_periods(rubric, [str(p) for p in periods])
+
+
+def record_periods(rubric: Rubric, periods) -> list[str]:
+    """The periods that count as results: every period, except an assessment phase's self-check and recheck (the
+    统一考核 is the score of record: Liaoning's 自检 is a unit's own reading, never averaged with it)."""
+    return [p for p in map(str, periods) if (phase := split_period(rubric, p)[1]) is None or phase.role == "record"]
 
 
 def component_labels(rubric: Rubric) -> dict[str, str]:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.display import component_labels, cutoff_of, ordered, round_to, rounded, top_grade
+from queries.display import component_labels, cutoff_of, ordered, record_periods, round_to, rounded, top_grade
 from queries.reconcile import rank_notes
 from queries.statements import beside
 from queries.store import Store, results
-from scoring.phases import split_period
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
@@ -39,10 +38,8 @@ def periods(store: Store, scheme: str) -> list[str]:
 def default_period(store: Store, scheme: str) -> str:
     """The period the pickers open on: the latest period of record (an assessment phase's 自检 or 复检 is not the
     result of the year: Liaoning opens on its 统一考核)."""
-    rubric = store.rubric(scheme)
     order = periods(store, scheme)
-    record = [p for p in order if (phase := split_period(rubric, p)[1]) is None or phase.role == "record"]
-    return (record or order)[-1]
+    return (record_periods(store.rubric(scheme), order) or order)[-1]
 
 
 def scheme_units(store: Store, scheme: str) -> list[str]:

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.display import final_formula, ordered, round_to, rounded, top_grade
+from queries.display import final_formula, ordered, record_periods, round_to, rounded, top_grade
 from queries.league import TRAIL, group_league, league_view
 from queries.statements import beside
 from queries.store import Store
 from queries.trends import totals
 from scoring.payout import contract_years
-from scoring.phases import split_period
 from scoring.rubric import Rubric
 from scoring.rules.rank import competition_rank
 
@@ -142,12 +141,6 @@ def streaks(history: pd.DataFrame) -> pd.DataFrame:
     out["当前连续"] = [int(latest["连续期数"]) if u == latest["红旗单位"] else 0 for u in out["红旗单位"]]
     out = out.rename(columns={"红旗单位": "单位"})[columns]
     return out.sort_values(["获旗次数", "最长连续"], ascending=False, kind="stable").reset_index(drop=True)
-
-
-def record_periods(rubric: Rubric, periods) -> list[str]:
-    """The periods that count for a year: every period, except an assessment phase's self-check and recheck (the
-    统一考核 is the score of record: Liaoning's 自检 is a unit's own reading, never averaged with it)."""
-    return [p for p in periods if (phase := split_period(rubric, str(p))[1]) is None or phase.role == "record"]
 
 
 def annual_view(store: Store, scheme: str, grp: str) -> pd.DataFrame:

@@ -25,6 +25,9 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 GRID = '[data-testid="stDataFrame"]'
+LEAGUE_READY = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] thead th')]
+    .some(th => th.innerText.trim() === '单位')
+    && document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] tbody tr').length === 13"""
 
 
 def require_chromium() -> None:
@@ -139,6 +142,7 @@ def test_clicking_anywhere_on_a_league_row_opens_that_unit(page, server):
     page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
+    page.wait_for_function(LEAGUE_READY, timeout=30_000)
     headers = [h.strip() for h in page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()]
     row = page.locator(f'{GRID} table[role="grid"] tbody tr').nth(2)  # the third unit
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
@@ -164,6 +168,7 @@ def test_phone_width_shows_rank_unit_final_grade_first_and_cards_two_by_two(page
     page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
+    page.wait_for_function(LEAGUE_READY, timeout=30_000)
     headers = page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()
     assert [h.strip() for h in headers if h.strip()][:4] == ["名次", "单位", "总分", "等次"]
     cards = [page.locator(f".st-key-{key}").bounding_box() for key in ("card_flag", "card_graded", "card_cutoff",

@@ -16,8 +16,12 @@ def test_metric_options_come_from_the_rubric():
     assert options["comp:daily"] == "日常评估"
     assert options["cat:2:lost"] == "类别 2 基层服务帮办代办体系：失分"
     assert options["ind:2.1:points"] == "指标 2.1 完善设施设备建设：得分"
-    # 2 totals + 2 components + bonus + penalty + 9 categories × 2 + 22 indicators × 2
-    assert len(options) == 68
+    # 2 totals + 2 components + bonus + penalty + 8 categories × 2 (points, lost) + the 加减分项 category (points
+    # only: a bonus or a penalty has no max to lose from) + 17 indicators × 2 + 5 bonus/penalty indicators × 1
+    assert len(options) == 6 + 17 + 39
+    assert options["ind:8.1:points"] == "指标 8.1 加分：创新审批机制（加分）"
+    assert options["ind:8.4:points"] == "指标 8.4 减分：工作落实（扣分，负数）"
+    assert not any(k in options for k in ("cat:8:lost", "ind:8.1:lost", "ind:8.4:lost"))
 
 
 @pytest.mark.parametrize("metric, period, values", [

@@ -18,7 +18,11 @@ def test_unit_view_losses_add_up_and_name_their_reason(small):
     assert (u.losses["失分"] == u.losses["满分"] - u.losses["得分"]).all()
     lost = u.losses[u.losses["失分"] > 0]
     assert lost[["编号", "满分", "得分", "失分", "原因"]].values.tolist() == [["2.1", 6.0, 0.0, 6.0, "帮办代办设施缺 6 项 −6"]]
-    assert u.loss_totals.values.tolist() == [["日常评估", 100.0, 94.0, 6.0], ["风采展示", 100.0, 100.0, 0.0]]
+    # 基础分 + 加分 − 减分 = 日常评估, then the final by its formula (blank where a part has no max)
+    assert u.loss_totals.astype(object).fillna("").values.tolist() == [
+        ["基础分", 100.0, 94.0, 6.0], ["加分", "", 1.5, ""], ["减分", "", 2.0, ""],
+        ["日常评估 = 基础分 + 加分 − 减分", "", 93.5, ""], ["风采展示", 100.0, 100.0, 0.0],
+        ["总分 = 日常评估 × 70% + 风采展示 × 30%", "", 95.45, ""]]
     assert u.lost_chart.values.tolist() == [["2 基层服务帮办代办体系", "2.1 完善设施设备建设", 6.0, "帮办代办设施缺 6 项 −6"]]
 
 
