@@ -136,14 +136,19 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path, c
         require_chromium()
 
 
-def test_clicking_anywhere_on_a_league_row_opens_that_unit(page, server):
-    """A click on a row's cell (not its checkbox) opens the unit's detail page."""
-    page.set_viewport_size({"width": 1400, "height": 1800})
+def open_league(page, server) -> list[str]:
+    """Open the 2023Q4 league and wait for its 13 rows; returns the table's column headers."""
     page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
     page.wait_for_function(LEAGUE_READY, timeout=30_000)
-    headers = [h.strip() for h in page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()]
+    return [h.strip() for h in page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()]
+
+
+def test_clicking_anywhere_on_a_league_row_opens_that_unit(page, server):
+    """A click on a row's cell (not its checkbox) opens the unit's detail page."""
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    headers = open_league(page, server)
     row = page.locator(f'{GRID} table[role="grid"] tbody tr').nth(2)  # the third unit
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     unit = cells[headers.index("单位") - (len(headers) - len(cells))]
@@ -165,12 +170,8 @@ def test_a_deep_link_opens_a_town_as_it_was(page, server):
 
 def test_phone_width_shows_rank_unit_final_grade_first_and_cards_two_by_two(page, server):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(server + "/?scheme=zichuan-2022&period=2023Q4")
-    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
-    settle(page)
-    page.wait_for_function(LEAGUE_READY, timeout=30_000)
-    headers = page.locator(f'{GRID} table[role="grid"] thead th').all_inner_texts()
-    assert [h.strip() for h in headers if h.strip()][:4] == ["名次", "单位", "总分", "等次"]
+    headers = open_league(page, server)
+    assert [h for h in headers if h][:4] == ["名次", "单位", "总分", "等次"]
     cards = [page.locator(f".st-key-{key}").bounding_box() for key in ("card_flag", "card_graded", "card_cutoff",
                                                                         "card_gap")]
     assert cards[0]["y"] == cards[1]["y"] and cards[2]["y"] == cards[3]["y"] > cards[0]["y"]  # two by two
