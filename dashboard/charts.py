@@ -41,9 +41,15 @@ def lost_points_bar(lost: pd.DataFrame, categories: list[str], title: str = "失
                              customdata=part[["原因"]], hovertemplate=f"%{{y}}<br>失分 %{{x:.{decimals}f}}"
                              "<br>%{customdata[0]}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text="失分", range=[0, float(lost["失分"].max()) * 1.25 if len(lost) else 1])
-    return _layout(fig, title, height=max(220, 150 + 26 * len(lost)), barmode="stack", bargap=0.3,
-                   legend={**BELOW_LEGEND, "traceorder": "normal", "title": {"text": "类别"}})
+    fig.update_xaxes(title_text=None, range=[0, float(lost["失分"].max()) * 1.25 if len(lost) else 1])
+    shown = lost["类别"].nunique()
+    # the legend stacks under the plot in the figure's own bottom margin (one category a line): it never meets
+    # the axis labels, however narrow the screen
+    legend_px = 28 + 20 * (shown + 1)
+    return _layout(fig, title, height=max(220, 110 + 26 * len(lost)) + legend_px, barmode="stack", bargap=0.3,
+                   margin={"l": 10, "r": 10, "t": 48, "b": legend_px},
+                   legend={"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                           "traceorder": "normal", "title": {"text": "类别"}})
 
 
 def comparison_bars(table: pd.DataFrame, ours: str, others: list[str], decimals: int = 2) -> go.Figure:
