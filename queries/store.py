@@ -42,6 +42,7 @@ from scoring.intake import in_file_order
 from queries.publication import RefusedError, WriteConflictError
 from queries.sql import sql
 from scoring.engine import Scored
+from scoring.lookalike import lookalike_problems
 from scoring.phases import sort_periods
 from scoring.problems import InputError, Problem, errors_only
 from scoring.rubric import Rubric, load_rubric
@@ -227,7 +228,8 @@ class Store:
         merged = pd.concat([obs.assign(_incoming=True), others.assign(_incoming=False)], ignore_index=True)
         clean, problems = validate(merged, rubric)
         problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
-        problems = in_file_order(problems)
+        known = self.query("scheme_units", con=cur, scheme=rubric.id)["entity"]  # issue 12: look-alike names
+        problems = in_file_order(problems + lookalike_problems(zip(obs["entity"], obs["line"]), known))
         locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()), cur)
         if errors_only(problems):
             return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 
+from scoring.limits import Limits, current
 from scoring.problems import InputError, Problem
 
 COLUMNS = ["period", "entity", "indicator", "item", "value", "ref", "note"]
@@ -30,11 +33,46 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
 
 
 def _header_problems(header: list[str], source: str) -> list[Problem]:
-    """A column of the format named twice makes every row ambiguous: refuse it."""
-    names = [str(c).strip().lower().lstrip("\ufeff") for c in header]
-    twice = sorted({n for n in names if n and names.count(n) > 1})
-    return [Problem(f"{source} 表头 header", f"列 “{n}” 出现了 {names.count(n)} 次，每列只能有一个 "
-                                              f"(column named twice)") for n in twice]
+    """A column of the format named twice makes every row ambiguous: refuse it (counted in one pass)."""
+    counts = Counter(str(c).strip().lower().lstrip("\ufeff") for c in header)
+    return [Problem(f"{source} 表头 header", f"列 “{n}” 出现了 {k} 次，每列只能有一个 (column named twice)")
+            for n, k in sorted(counts.items()) if n and k > 1]
+
+
+def long_lines(raw: bytes, max_bytes: int, chunk: int = 1 << 24) -> list[tuple[int, int]]:
+    """(line number, length in bytes) of every physical line longer than ``max_bytes``; linear, a chunk of the
+    file at a time (a newline byte is never part of a UTF-8 or GB18030 character)."""
+    out: list[tuple[int, int]] = []
+    start, line = 0, 1  # offset where the current line starts, its number
+    for offset in range(0, len(raw), chunk):
+        block = np.frombuffer(raw, dtype=np.uint8, count=min(chunk, len(raw) - offset), offset=offset)
+        ends = np.flatnonzero(block == 10) + offset
+        if len(ends):
+            lengths = ends - np.concatenate(([start], ends[:-1] + 1))
+            out += [(line + int(i), int(lengths[i])) for i in np.flatnonzero(lengths > max_bytes)]
+            line, start = line + len(ends), int(ends[-1]) + 1
+    if len(raw) - start > max_bytes:
+        out.append((line, len(raw) - start))
+    return out
+
+
+def csv_size_problems(raw: bytes, source: str, limits: Limits) -> list[Problem]:
+    """Lines longer than the line budget, then a header wider than the column budget: checked before pandas
+    (or the csv module) sees the text, so a 1M-column header is one message, not hours of work."""
+    problems = [Problem(f"第{n}行", f"这一行长 {size:,} 字节，超过上限 {limits.max_line_bytes:,} 字节；每行只应有一条"
+                                   f"观测数据，请检查是否缺少换行，或某格粘贴了大段文字 (line too long: {size} bytes)")
+                for n, size in long_lines(raw, limits.max_line_bytes)]
+    if problems:
+        return problems
+    first = raw.split(b"\n", 1)[0]
+    fields = first.count(b",") + 1  # an upper bound (a quoted comma counts too); exact below when it matters
+    if fields > limits.max_columns:
+        text, _ = decode_csv(first)
+        fields = len(next(csv.reader([text]), []))
+    if fields > limits.max_columns:
+        return [Problem(f"{source} 表头 header", f"表头有 {fields:,} 列，超过上限 {limits.max_columns} 列；"
+                                                 f"表头应为 {','.join(COLUMNS)}（可选 group）(too many columns: {fields})")]
+    return []
 
 
 def _normalise(frame: pd.DataFrame, lines: list[str], source: str) -> pd.DataFrame:
@@ -63,8 +101,12 @@ def csv_shape_problems(text: str) -> list[Problem]:
     return problems
 
 
-def read_csv_bytes(raw: bytes, source: str = "CSV") -> pd.DataFrame:
-    """Read CSV bytes; an empty file or a line with more fields than the header is an :class:`InputError`."""
+def read_csv_bytes(raw: bytes, source: str = "CSV", limits: Limits | None = None) -> pd.DataFrame:
+    """Read CSV bytes; an empty file, a line or header beyond the budgets (:func:`csv_size_problems`) or a line
+    with more fields than the header is an :class:`InputError`."""
+    size_problems = csv_size_problems(raw, source, limits or current())
+    if size_problems:
+        raise InputError(size_problems)
     text, _ = decode_csv(raw)
     if not text.strip():
         raise InputError([Problem(f"{source} 表头 header", f"文件是空的，第1行应为表头 {','.join(COLUMNS)} "
@@ -112,11 +154,18 @@ def data_sheet(wb) -> tuple[str, list[str]]:
 
 
 def read_xlsx_bytes(raw: bytes, source: str = "XLSX") -> pd.DataFrame:
-    """Read the data sheet (:func:`data_sheet`) with calamine: cached values only, formulas never evaluated."""
+    """Read the data sheet (:func:`data_sheet`) with calamine: cached values only, formulas never evaluated.
+
+    Unbounded: :mod:`scoring.intake` checks the sheet's size first (:mod:`scoring.xlsx_scan`)."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     name, _ = data_sheet(wb)
+    return read_sheet(wb, name)
+
+
+def read_sheet(wb, name: str) -> pd.DataFrame:
+    """One sheet of an open calamine workbook in the interchange format (lines "Sheet!row")."""
     rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     if not rows:
         raise InputError([Problem(f"{name}!1", "工作表为空 (the sheet is empty)")])
