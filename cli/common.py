@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.faults import describe
+from documents.neutralise import neutral_frame
 from scoring.exact import round4
-from scoring.problems import InputError
+from scoring.limits import current
+from scoring.listing import problem_lines, problems_frame
+from scoring.problems import Problem
 from scoring.rubric import Rubric, RubricError, load_rubric
 
 EXIT_BAD_INPUT = 2
@@ -27,8 +31,23 @@ def get_rubric(ref: str) -> Rubric:
         raise CliError(str(exc)) from None
 
 
-def report(exc: InputError) -> None:
-    print(str(exc), file=sys.stderr)
+def add_problems_option(p) -> None:
+    p.add_argument("--problems", metavar="FILE", help="write every problem (errors and warnings) to this CSV: "
+                                                       "severity, where, message (UTF-8 with BOM)")
+
+
+def report(problems: list[Problem], problems_file: str | None = None, count: bool = True) -> None:
+    """Problems on stderr — at most :attr:`~scoring.limits.Limits.problems_listed`, then "另有 N 个问题未列出" —
+    and all of them in ``problems_file`` when given. ``count``: start with the number of errors."""
+    for line in problem_lines(problems, current().problems_listed, count=count):
+        print(line, file=sys.stderr)
+    if problems_file:
+        write_problems(problems, problems_file)
+
+
+def write_problems(problems: list[Problem], path: str | Path) -> None:
+    """Every problem as a CSV (severity, where, message; UTF-8 with BOM for Excel), written atomically."""
+    write_csv_atomic(problems_frame(problems), path, bom=True)
 
 
 def league_columns(rubric: Rubric, league: pd.DataFrame) -> pd.DataFrame:
@@ -56,6 +75,7 @@ def detail_columns(rubric: Rubric, detail: pd.DataFrame) -> pd.DataFrame:
 def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool = False) -> None:
     """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing: every file goes to a temp file beside its
     target first and is renamed only once all were written, so a failure leaves no output half-written.
+    Text cells are neutralised against formula injection (``documents.neutralise``; numbers stay numbers).
     An unwritable path is a :class:`CliError` (exit 2), never a traceback."""
     temps: list[tuple[str, Path]] = []
     try:
@@ -64,12 +84,15 @@ def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool 
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps.append((tmp, path))
+            safe = neutral_frame(frame)  # numbers stay numbers; "-3.0000" is a plain number and is kept
             with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                frame.to_csv(fh, index=False)
+                safe.to_csv(fh, index=False)
         for tmp, path in temps:
             os.replace(tmp, path)
     except OSError as exc:
-        raise CliError(f"无法写入输出文件 (cannot write output): {exc.filename or ''} {exc.strerror or exc}") from None
+        what, todo = describe(exc)
+        raise CliError(f"无法写入输出文件 (cannot write output): {exc.filename or ''}：{what}（{exc.strerror or exc}）；"
+                       f"{todo}。已有的输出文件保持原样 (nothing was half-written)") from None
     finally:
         for tmp, _ in temps:
             if os.path.exists(tmp):
