@@ -1,0 +1,1 @@
+"""Files Flagboard renders for people: templates, notices, backups, safe spreadsheet cells."""
