@@ -4,15 +4,17 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
 from cli.faults import describe
-from documents.neutralise import neutral_frame
+from documents.neutralise import neutral_frame, write_csv_rows
 from scoring.exact import round4
 from scoring.limits import current
-from scoring.listing import problem_lines, problems_frame
+from scoring.listing import PROBLEM_COLUMNS, problem_lines, problem_rows
 from scoring.problems import Problem
 from scoring.rubric import Rubric, RubricError, load_rubric
 
@@ -46,8 +48,9 @@ def report(problems: list[Problem], problems_file: str | None = None, count: boo
 
 
 def write_problems(problems: list[Problem], path: str | Path) -> None:
-    """Every problem as a CSV (severity, where, message; UTF-8 with BOM for Excel), written atomically."""
-    write_csv_atomic(problems_frame(problems), path, bom=True)
+    """Every problem as a CSV (severity, where, message; UTF-8 with BOM for Excel), written row by row and
+    atomically."""
+    _write_atomic([(path, lambda fh: write_csv_rows(fh, PROBLEM_COLUMNS, problem_rows(problems)))], bom=True)
 
 
 def league_columns(rubric: Rubric, league: pd.DataFrame) -> pd.DataFrame:
@@ -73,20 +76,26 @@ def detail_columns(rubric: Rubric, detail: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool = False) -> None:
-    """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing: every file goes to a temp file beside its
-    target first and is renamed only once all were written, so a failure leaves no output half-written.
-    Text cells are neutralised against formula injection (``documents.neutralise``; numbers stay numbers).
-    An unwritable path is a :class:`CliError` (exit 2), never a traceback."""
+    """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing (see :func:`_write_atomic`). Text cells are
+    neutralised against formula injection (``documents.neutralise``; numbers stay numbers, and "-3.0000" is a
+    plain number and is kept)."""
+    _write_atomic([(path, lambda fh, frame=frame: neutral_frame(frame).to_csv(fh, index=False))
+                   for frame, path in outputs], bom)
+
+
+def _write_atomic(jobs: list[tuple[str | Path, Callable[[TextIO], None]]], bom: bool = False) -> None:
+    """Run each ``write(fh)`` into a temp file beside its target; rename them all only once all were written,
+    so a failure (disk full…) leaves no output half-written. An unwritable path is a :class:`CliError` (exit 2),
+    never a traceback."""
     temps: list[tuple[str, Path]] = []
     try:
-        for frame, path in outputs:
+        for path, write in jobs:
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps.append((tmp, path))
-            safe = neutral_frame(frame)  # numbers stay numbers; "-3.0000" is a plain number and is kept
             with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                safe.to_csv(fh, index=False)
+                write(fh)
         for tmp, path in temps:
             os.replace(tmp, path)
     except OSError as exc:

@@ -10,7 +10,7 @@ import io
 
 import pandas as pd
 
-from documents.neutralise import neutral_frame
+from documents.neutralise import neutral_frame, write_csv_rows
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_SEP = "→"
@@ -29,6 +29,13 @@ def for_download(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM (Excel opens it with the Chinese intact), no index, cells neutralised."""
     return neutral_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def rows_csv_bytes(header, rows) -> bytes:
+    """A CSV (UTF-8 with BOM) written row by row from an iterable, cells neutralised: for long lists (problems)."""
+    buf = io.StringIO()
+    write_csv_rows(buf, header, rows)
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "数据") -> bytes:

@@ -9,8 +9,10 @@ as text. Numbers stay numbers (a real −3 is the number −3), and text that is
 """
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
+from typing import TextIO
 
 import pandas as pd
 
@@ -24,6 +26,13 @@ def neutral(value):
     if isinstance(value, str) and value.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(value):
         return QUOTE + value
     return value
+
+
+def write_csv_rows(fh: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
+    """A CSV written row by row (for tables too long to build in memory), every cell neutralised."""
+    writer = csv.writer(fh)
+    writer.writerow([neutral(v) for v in header])
+    writer.writerows([neutral(v) for v in row] for row in rows)
 
 
 def is_text_column(series: pd.Series) -> bool:

@@ -229,7 +229,7 @@ class Store:
         clean, problems = validate(merged, rubric)
         problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED)]
         known = self.query("scheme_units", con=cur, scheme=rubric.id)["entity"]  # issue 12: look-alike names
-        problems = in_file_order(problems + lookalike_problems(zip(obs["entity"], obs["line"]), known))
+        problems = in_file_order(problems + lookalike_problems(obs["entity"], obs["line"], known))
         locked, reopened = pub.period_states(self, rubric.id, sorted(units["period"].unique()), cur)
         if errors_only(problems):
             return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)

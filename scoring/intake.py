@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -29,7 +29,7 @@ from scoring.limits import Limits, current
 from scoring.lookalike import lookalike_problems
 from scoring.normalise import screen
 from scoring.problems import InputError, Problem, errors_only
-from scoring.reader import data_sheet, decode_csv, read_csv_bytes, read_sheet
+from scoring.reader import data_sheet, read_csv_encoded, read_sheet
 from scoring.xlsx_scan import NotPlainXml, scan_workbook
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a quarter of a district is well under 1 MB
@@ -100,8 +100,7 @@ def check_file(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
 
 
 def read_csv_checked(name: str, raw: bytes, limits: Limits) -> Upload:
-    obs = read_csv_bytes(raw, name, limits)
-    _, encoding = decode_csv(raw)
+    obs, encoding = read_csv_encoded(raw, name, limits)
     notices = []
     if encoding != "utf-8-sig":
         notices.append(Problem(f"文件 {name}", "文件编码是 GBK/GB18030（Excel 中文版常见），已自动识别 "
@@ -133,13 +132,14 @@ def read_xlsx_checked(name: str, raw: bytes, limits: Limits) -> Upload:
         scans, too_big = scan_workbook(zf, limits)
     except NotPlainXml as exc:
         raise _refuse(name, str(exc)) from None
-    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
         raise _refuse(name, f"文件已损坏，无法作为 Excel 工作簿读取 (corrupt XLSX: {exc})") from None
     if too_big:
         raise InputError([Problem(f"文件 {name}", message) for message in too_big])
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        sheet, ignored = data_sheet(wb)
+        loaded: dict = {}
+        sheet, ignored = data_sheet(wb, loaded)
     except Exception as exc:  # calamine raises its own error types on damaged workbooks
         raise _refuse(name, f"无法读取工作簿 (cannot read workbook): {exc}") from None
     cells = scans[sheet].formulas if sheet in scans else []
@@ -150,7 +150,7 @@ def read_xlsx_checked(name: str, raw: bytes, limits: Limits) -> Upload:
     if ignored:
         notices.append(Problem(f"文件 {name}", f"只读取了工作表“{sheet}”；其他工作表已忽略：{'、'.join(ignored)} "
                                              f"(other sheets ignored)", "warning"))
-    return Upload(read_sheet(wb, sheet), "xlsx", notices)
+    return Upload(read_sheet(wb, sheet, loaded), "xlsx", notices)
 
 
 # --- reporting ------------------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def in_file_order(problems: list[Problem]) -> list[Problem]:
 def _screened(upload: Upload, limits: Limits) -> Upload:
     """Normalise the rows and refuse look-alike unit names within the file; errors raise with the warnings."""
     obs, problems = screen(upload.obs, limits)
-    problems += lookalike_problems(zip(obs["entity"], obs["line"]))
+    problems += lookalike_problems(obs["entity"], obs["line"])
     if errors_only(problems):
         raise InputError(in_file_order(upload.notices + problems))
     return Upload(obs, upload.kind, upload.notices + in_file_order(problems))

@@ -43,11 +43,10 @@ def _problems(problems) -> list[list[str]]:
     return [[p.where, p.message, p.severity] for p in problems]
 
 
-def _write(header: dict, body: bytes = b"") -> None:
+def _write(header: dict) -> None:
     data = json.dumps(header, ensure_ascii=False).encode("utf-8")
     out = sys.stdout.buffer
     out.write(struct.pack(">Q", len(data)) + data)
-    out.write(body)
     out.flush()
 
 
@@ -59,8 +58,6 @@ def main() -> int:
     from scoring.problems import InputError
 
     try:
-        import io
-
         import pyarrow as pa
 
         from scoring.intake import read_path, read_upload
@@ -71,12 +68,11 @@ def main() -> int:
         else:
             upload = read_upload(request["name"], sys.stdin.buffer.read(), request["max_bytes"], limits)
         table = pa.Table.from_pandas(upload.obs, preserve_index=False)
-        sink = io.BytesIO()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
+        upload.obs = None  # the rows live on in the Arrow table only
+        _write({"status": "ok", "kind": upload.kind, "problems": _problems(upload.notices), "peak": peak_memory()})
+        with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as writer:  # straight to the parent, no copy
             writer.write_table(table)
-        del upload.obs, table
-        _write({"status": "ok", "kind": upload.kind, "problems": _problems(upload.notices), "peak": peak_memory()},
-               sink.getvalue())
+        sys.stdout.buffer.flush()
     except MemoryError:
         _write({"status": "memory", "peak": peak_memory()})
     except InputError as exc:

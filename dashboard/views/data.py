@@ -18,7 +18,7 @@ from queries.publication import RefusedError
 from scoring.intake import MAX_BYTES
 from scoring.isolated import read_upload_isolated
 from scoring.limits import current
-from scoring.listing import first_listed, overflow_line, problems_frame
+from scoring.listing import PROBLEM_COLUMNS, first_listed, overflow_line, problem_rows
 from scoring.problems import InputError
 from scoring.rubric import preset_ids
 
@@ -68,7 +68,8 @@ def report(problems, title: str) -> None:
                      height=min(600, widgets.rows_height(len(shown))))
         if rest:
             st.caption(f"{overflow_line(rest)}；可下载全部问题清单。")
-        st.download_button(f"下载全部问题清单（{len(problems):,} 条，CSV）", exports.csv_bytes(problems_frame(problems)),
+        st.download_button(f"下载全部问题清单（{len(problems):,} 条，CSV）",
+                           exports.rows_csv_bytes(PROBLEM_COLUMNS, problem_rows(problems)),
                            file_name="问题清单.csv", mime="text/csv", key=f"report_dl_{title}", on_click="ignore",
                            icon=":material/download:")
 
