@@ -6,6 +6,7 @@ so a fault leaves the store and earlier outputs as they were.
 from __future__ import annotations
 
 import errno
+import re
 
 import duckdb
 import pyarrow as pa
@@ -18,6 +19,8 @@ READ_ONLY = ("文件只读或没有写入权限 (read-only file or permission de
 CORRUPT = ("数据库文件已损坏，或不是 Flagboard 的数据库 (corrupt store, or not a DuckDB file)",
            "请用 flagboard restore 从备份恢复，或用 --db 指定正确的数据库文件")
 NOT_FOUND = ("文件或文件夹不存在 (not found)", "请检查路径")
+PARQUET = ("Parquet 文件损坏或被截断 (corrupt or truncated Parquet file)", "请换用完好的备份或文件")
+_PARQUET_FILE = re.compile(r"""["']([^"']+\.parquet)["']""")
 
 _DISK_WORDS = ("no space left", "disk full", "not enough space")
 _READ_ONLY_WORDS = ("read-only", "permission denied", "read only")
@@ -26,38 +29,30 @@ _CORRUPT_WORDS = ("not a valid duckdb database", "corrupt", "checksum", "seriali
 
 
 def describe(exc: BaseException) -> tuple[str, str]:
-    """(what went wrong, what to do) for any fault."""
+    """(what went wrong, what to do) for any fault: by its errno, else by its words."""
     if isinstance(exc, MemoryError):
         return "内存不足 (out of memory)", "请关闭其他程序，或把文件按期间拆分后再试"
-    if isinstance(exc, pa.ArrowException):
-        return "Parquet/Arrow 文件无法读取 (unreadable Parquet file)", "文件可能被截断或已损坏，请换用完好的文件"
-    return _kind(exc) or ("数据库或文件操作失败 (database or file operation failed)",
-                          "请检查文件是否完好、磁盘是否可写后重试")
-
-
-def _kind(exc: BaseException) -> tuple[str, str] | None:
-    """(what went wrong, what to do) for the faults we can name, from the errno or the error's words."""
-    if isinstance(exc, OSError):
-        if exc.errno == errno.ENOSPC:
-            return DISK_FULL
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return READ_ONLY
-        if exc.errno == errno.ENOENT:
-            return NOT_FOUND
     text = str(exc).lower()
-    if any(w in text for w in _DISK_WORDS):
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or any(w in text for w in _DISK_WORDS):
         return DISK_FULL
-    if any(w in text for w in _READ_ONLY_WORDS):
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or \
+            any(w in text for w in _READ_ONLY_WORDS):
         return READ_ONLY
+    if isinstance(exc, OSError) and exc.errno == errno.ENOENT:
+        return NOT_FOUND
+    if isinstance(exc, pa.ArrowException) or _PARQUET_FILE.search(str(exc)):
+        return PARQUET
     if isinstance(exc, duckdb.Error) and any(w in text for w in _CORRUPT_WORDS):
         return CORRUPT
-    return None
+    return "数据库或文件操作失败 (database or file operation failed)", "请检查文件是否完好、磁盘是否可写后重试"
 
 
 def _file_of(exc: BaseException, args) -> str:
     """The file the fault is about: the OS error's own file name, else the verb's store, else its input."""
     if isinstance(exc, OSError) and exc.filename:
         return str(exc.filename)
+    if parquet := _PARQUET_FILE.search(str(exc)):
+        return parquet.group(1)
     if isinstance(exc, duckdb.Error) and getattr(args, "db", None):
         return str(args.db)
     for name in ("src", "input", "file", "out", "db"):

@@ -43,7 +43,7 @@ class ChildRun:
 
     @property
     def peak(self) -> dict:
-        """{"VmPeak": bytes, "VmHWM": bytes} as the child measured itself (empty when it crashed)."""
+        """{"VmPeak", "VmHWM", "limit"} in bytes as the child measured itself (empty when it crashed)."""
         return self.header.get("peak", {})
 
 

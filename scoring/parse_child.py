@@ -5,7 +5,8 @@ It limits itself before it imports anything heavy: address space (``RLIMIT_AS``,
 on stdin) or :func:`scoring.intake.read_path` (a path named in the request).
 
 Protocol — stdin: one JSON line ``{"name", "path", "max_bytes", "limits"}`` then, without ``path``, the file's
-bytes. stdout: 8 bytes (big-endian length) + a JSON header ``{"status", "kind", "problems", "peak"}``, then for
+bytes. stdout: 8 bytes (big-endian length) + a JSON header ``{"status", "kind", "problems", "peak"}`` (peak: the
+child's ``VmPeak``, ``VmHWM`` and RLIMIT_AS in bytes), then for
 ``status == "ok"`` the rows as an Arrow IPC stream. Statuses: ``ok``, ``refused`` (problems of the file),
 ``memory`` (MemoryError), ``failed`` (anything else, with ``error``). See :mod:`scoring.isolated`.
 """
@@ -26,8 +27,9 @@ def limit_self(memory_bytes: int, cpu_seconds: float) -> None:
 
 
 def peak_memory() -> dict:
-    """This process's peak virtual size and peak resident set, in bytes (Linux ``/proc/self/status``)."""
-    out = {}
+    """This process's peak virtual size and peak resident set (Linux ``/proc/self/status``) and the address-space
+    limit it runs under, in bytes."""
+    out = {"limit": resource.getrlimit(resource.RLIMIT_AS)[0]}
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:

@@ -34,7 +34,7 @@ _COLUMN_OF = {w: re.compile(rb' r="([A-Z]{%d})[1-9]' % w) for w in (3, 2, 1)}
 _ROW_OF = {w: re.compile(rb' r="[A-Z]{1,3}([1-9]\d{%d})"' % (w - 1)) for w in range(7, 0, -1)}
 _ANY_R = re.compile(rb"\sr\s*=")  # any r attribute, however spelled
 _ODD_REF = re.compile(rb' r="(?![A-Z]{1,3}[1-9]\d{0,6}")(?<!<row r=")')  # a cell reference spelled otherwise
-_CELL_OR_FORMULA = re.compile(rb"<(?:\w+:)?(c|f)([\s/>][^>]*)")
+_CELL_OR_FORMULA = re.compile(rb"<(?:\w+:)?(c|f)(?=[\s/>])([^>]*)")  # a cell or formula tag and its attributes
 _R_CELL = re.compile(rb'\br\s*=\s*["\']\$?([A-Za-z]{1,3})\$?(\d{1,7})["\']')  # any spelling of r="E5"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*["\']([^"\']*)["\']')
 _SHARED = re.compile(rb"<(?:\w+:)?si[\s/>]")
