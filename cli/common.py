@@ -11,7 +11,7 @@ from typing import TextIO
 import pandas as pd
 
 from cli.faults import describe
-from documents.neutralise import neutral_frame, write_csv_rows
+from documents.neutralise import write_csv, write_csv_rows
 from scoring.exact import round4
 from scoring.limits import current
 from scoring.listing import PROBLEM_COLUMNS, problem_lines, problem_rows
@@ -79,8 +79,7 @@ def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool 
     """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing (see :func:`_write_atomic`). Text cells are
     neutralised against formula injection (``documents.neutralise``; numbers stay numbers, and "-3.0000" is a
     plain number and is kept)."""
-    _write_atomic([(path, lambda fh, frame=frame: neutral_frame(frame).to_csv(fh, index=False))
-                   for frame, path in outputs], bom)
+    _write_atomic([(path, lambda fh, frame=frame: write_csv(fh, frame)) for frame, path in outputs], bom)
 
 
 def _write_atomic(jobs: list[tuple[str | Path, Callable[[TextIO], None]]], bom: bool = False) -> None:

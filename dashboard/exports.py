@@ -10,7 +10,7 @@ import io
 
 import pandas as pd
 
-from documents.neutralise import neutral_frame, write_csv_rows
+from documents.neutralise import neutral_frame, write_csv, write_csv_rows
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_SEP = "→"
@@ -28,7 +28,9 @@ def for_download(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM (Excel opens it with the Chinese intact), no index, cells neutralised."""
-    return neutral_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    buf = io.StringIO()
+    write_csv(buf, frame)
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def rows_csv_bytes(header, rows) -> bytes:

@@ -6,6 +6,9 @@ would run when the export is opened. Such text gets a leading single quote (``'=
 as text. Numbers stay numbers (a real −3 is the number −3), and text that is just a decimal number (``-3``,
 ``+1.5``) is left as it is: a spreadsheet reads it as that number, never as a formula. Imports undo the quote
 (``scoring.normalise``), so a template pre-filled with such a name round-trips.
+
+CSV files end their lines with CR LF (RFC 4180), so a field holding a CR or LF is always quoted: a note with a
+line break stays one field and can never start a row of its own.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from typing import TextIO
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+LINE_END = "\r\n"  # RFC 4180; with it Python's csv quotes every field holding a CR (with "\n" it would not)
 QUOTE = "'"
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
 
@@ -28,9 +32,14 @@ def neutral(value):
     return value
 
 
+def write_csv(fh: TextIO, frame: pd.DataFrame) -> None:
+    """A frame as CSV (no index, CR LF line ends), every text cell neutralised."""
+    neutral_frame(frame).to_csv(fh, index=False, lineterminator=LINE_END)
+
+
 def write_csv_rows(fh: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
     """A CSV written row by row (for tables too long to build in memory), every cell neutralised."""
-    writer = csv.writer(fh)
+    writer = csv.writer(fh, lineterminator=LINE_END)
     writer.writerow([neutral(v) for v in header])
     writer.writerows([neutral(v) for v in row] for row in rows)
 
@@ -53,5 +62,5 @@ def neutral_frame(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> 
             series = out[col]
             starts = series.map(lambda v: isinstance(v, str) and v.startswith(TRIGGERS), na_action="ignore")
             if starts.fillna(False).astype(bool).any():
-                out[col] = series.map(neutral, na_action="ignore").astype(series.dtype)
+                out[col] = pd.Series([neutral(v) for v in series], index=series.index, dtype=series.dtype)
     return out
