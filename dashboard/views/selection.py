@@ -23,7 +23,7 @@ st.dataframe(view.candidates, hide_index=True, key="sel_candidates",
 
 st.subheader("评选过程")
 with st.container(border=True):
-    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(view.steps, start=1)))
+    st.markdown("\n".join(f"{n}. {plain(step)}" for n, step in enumerate(view.steps, start=1)))  # steps name units
     if view.local_rule:
         st.caption(view.local_rule)
 
