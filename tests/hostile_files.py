@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
+from scoring.xlsx_scan import column_letters as letters
 from tests.conftest import HEADER
 
 CONTENT_TYPES = (
@@ -40,14 +41,6 @@ WORKBOOK_RELS = (
 SHEET_START = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
 SHEET = "数据"
-
-
-def letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def text_cell(ref: str, text: str) -> str:

@@ -33,7 +33,8 @@ FROM_FILES = ["=", "+", "-", "@"]
 
 @pytest.mark.parametrize(("text", "safe"), [
     # each trigger gets one quote in front
-    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"),
     # a plain number written as text is read as that number by a spreadsheet: kept
     ("-3", "-3"), ("+1.5", "+1.5"), ("-0.25e3", "-0.25e3"),
     # anything else is untouched, numbers and None included

@@ -93,8 +93,9 @@ def test_a_workbook_with_a_dtd_is_refused_without_expanding_it():
 
 def test_unreferenced_and_referenced_cells_are_placed_as_calamine_places_them():
     """Cells without an r attribute are the next column (row 2: A–C); a formula's cell is named even then."""
-    sheet = (SHEET_START + "<sheetData>" + f'<row r="1">{"".join(text_cell(c + "1", h) for c, h in zip("ABCDEFG", HEADER))}'
-             "</row>" '<row r="2"><c><v>1</v></c><c><v>2</v></c><c><f>1+1</f><v>2</v></c></row>'
+    header = "".join(text_cell(c + "1", h) for c, h in zip("ABCDEFG", HEADER))
+    sheet = (SHEET_START + "<sheetData>" + f'<row r="1">{header}</row>'
+             '<row r="2"><c><v>1</v></c><c><v>2</v></c><c><f>1+1</f><v>2</v></c></row>'
              '<row><c r="G9"><v>1</v></c></row></sheetData></worksheet>')
     problems = refused("f.xlsx", xlsx_package([sheet]))
     assert problems == [Problem("数据!C2", "这是公式单元格 (formula)：只能导入数值。请选中数据，复制后“选择性粘贴 → 数值”，"
