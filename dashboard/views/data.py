@@ -121,7 +121,10 @@ def import_tab() -> None:
     if st.button("确认导入", key="import_confirm", type="primary"):
         try:
             batch = s.import_observations(rub, checked.obs, who=who, source=upload.name, why=why)
-        except (InputError, RefusedError) as exc:
+        except InputError as exc:
+            report(exc.problems, "导入")
+            return
+        except RefusedError as exc:
             st.error(f"未导入 (nothing was written)：{plain(exc)}")
             return
         name = plain(upload.name)
@@ -188,7 +191,10 @@ def undo_tab() -> None:
     if st.button("撤销", key="undo_confirm"):
         try:
             info = s.undo_last(scheme, period, who=who, why=why)
-        except (RefusedError, InputError) as exc:
+        except InputError as exc:
+            report(exc.problems, "撤销检查")
+            return
+        except RefusedError as exc:
             st.error(plain(exc))
             return
         done(f"已撤销批次 #{info['batch_id']}（{plain(info['source'])}），{info['units']} 个单位恢复为此前的数据。")
