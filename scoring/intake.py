@@ -189,9 +189,7 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_BYTES, limits: Limit
     kind = check_file(name, raw, max_bytes)
     try:
         upload = read_csv_checked(name, raw, limits) if kind == "csv" else read_xlsx_checked(name, raw, limits)
-    except InputError:
-        raise
-    except MemoryError:
+    except (InputError, MemoryError):  # a MemoryError is the parsing child's to report (scoring.isolated)
         raise
     except Exception as exc:  # a reader failure is a message, never a trace
         raise _refuse(name, f"无法读取文件内容 (cannot read file): {exc}") from None

@@ -1,8 +1,9 @@
 """Normalising the text of an observation file at intake, so that what looks the same is the same.
 
 - **Periods and indicator codes** are read through Unicode NFKC (a full-width ``２０２２Q2`` typed with a Chinese
-  input method becomes ``2022Q2``) and must then be ASCII. Each change NFKC made is a warning naming the line,
-  never a second period.
+  input method becomes ``2022Q2``); each change NFKC made is a warning naming the line, never a second period.
+  Codes must then be ASCII. A period's digits must be ASCII; its words may not be (a phase suffix such as
+  ``2024-自检``), and the rubric's period format (``scoring.validate``) checks the rest.
 - **Values** are read through NFKC too (full-width digits become 0–9, with a warning); a digit NFKC cannot make
   ASCII (Arabic-Indic ``٣``…) is refused — Python's ``\\d`` and ``float()`` accept them, the format does not. Every
   number must be finite with ``|x| ≤`` :attr:`~scoring.limits.Limits.max_number` (1e308, 99999999999999999999
@@ -27,7 +28,7 @@ import pyarrow.compute as pc
 from scoring.limits import Limits
 from scoring.problems import Problem
 
-ASCII_COLUMNS = {"period": "期间 period", "indicator": "指标 indicator"}
+NFKC_COLUMNS = {"period": ("期间 period", False), "indicator": ("指标 indicator", True)}  # label, must be ASCII
 NAME_COLUMNS = {"entity": "单位 entity", "item": "细项 item", "group": "组别 group", "ref": "事项编号 ref"}
 NOTE_COLUMN, NOTE_LABEL = "note", "备注 note"
 NOTE_ALLOWED = frozenset("\t\n\r")
@@ -152,8 +153,8 @@ def screen(obs: pd.DataFrame, limits: Limits) -> tuple[pd.DataFrame, list[Proble
     """
     lines = _arrow(obs["line"])
     problems: list[Problem] = []
-    for col, label in ASCII_COLUMNS.items():
-        problems += _nfkc_column(obs, col, label, lines, True)
+    for col, (label, ascii_only) in NFKC_COLUMNS.items():
+        problems += _nfkc_column(obs, col, label, lines, ascii_only)
     problems += _nfkc_column(obs, "value", "value", lines, False)
     problems += _number_problems(obs, lines, limits.max_number)
     for col, label in NAME_COLUMNS.items():
