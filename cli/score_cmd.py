@@ -7,7 +7,9 @@ from scoring.engine import score
 from scoring.isolated import read_path_isolated
 from scoring.problems import InputError
 
-SCORE_MAX_BYTES = 4 * 1024**3  # scoring a file is stateless: national files are fine; uploads keep 20 MB
+# scoring a file is stateless, so no 20 MB upload limit here: what bounds a file is the parsing child's memory
+# (scoring.limits: 1 GiB reads about a million CSV rows); larger national data goes in with Store.bulk_load
+SCORE_MAX_BYTES = 4 * 1024**3
 
 
 def add_parser(sub) -> None:
