@@ -147,7 +147,7 @@ def _store_action(args, action) -> int:
     except RefusedError as exc:
         raise CliError(str(exc)) from None
     except InputError as exc:
-        report(exc)
+        report(exc.problems)
         print("未写入任何数据 (nothing was written)", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0

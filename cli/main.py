@@ -6,6 +6,7 @@ import sys
 
 from cli import bench_cmd, data_cmds, score_cmd, serve_cmd, store_cmds
 from cli.common import EXIT_BAD_INPUT, CliError
+from cli.faults import FAULTS, fault_message
 from scoring.rubric import load_rubric, preset_ids
 
 
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CliError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FAULTS as exc:  # disk full, read-only or damaged store, unreadable file: a message, never a trace
+        print(f"错误 error: {fault_message(exc, args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

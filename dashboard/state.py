@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.plain import plain
 from queries.league import groups, periods, schemes
 from queries.store import Store, StoreBusyError
 
@@ -35,7 +36,7 @@ def store() -> Store:
     try:
         return _open_store(db_path())
     except StoreBusyError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
 
 

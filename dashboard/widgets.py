@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.plain import plain
 from dashboard.state import Picked, db_path, group_label, picked, rubric
 from queries.display import BOARD_TITLES, period_label
 
@@ -55,19 +56,20 @@ def header(title: str, picked: Picked, subject: str = "") -> None:
     title = BOARD_TITLES[rub.period_kind] if title == "榜单" else title
     parts = [period_label(picked.period, rub.period_kind)]
     if len(picked.groups) > 1:
-        parts.append(group_label(picked.grp))
-    st.title(f"{title}" + (f" · {subject}" if subject else ""))
-    st.caption(f"{rub.name}（{picked.scheme}） · " + " · ".join(parts))
+        parts.append(plain(group_label(picked.grp)))
+    st.title(f"{title}" + (f" · {plain(subject)}" if subject else ""))
+    st.caption(f"{plain(rub.name)}（{plain(picked.scheme)}） · " + " · ".join(parts))
     if picked.is_demo:
         st.warning(DEMO_BANNER, icon=":material/science:")
 
 
 def card(label: str, value: str, note: str = "", key: str | None = None) -> None:
-    """A bordered headline card: label, a big value, a small note."""
+    """A bordered headline card: label (Markdown: escape user text in it), a big value, a small note (plain text:
+    unit names are shown as typed)."""
     with st.container(border=True, key=key):
         st.metric(label, value)
         if note:
-            st.caption(note)
+            st.caption(plain(note))
 
 
 def rows_height(n_rows: int, row_height: int = 35) -> int:

@@ -16,6 +16,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from documents.neutralise import neutral
+
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"
 FONT_BOLD = FONT_DIR / "NotoSansCJK-Bold.ttc"
@@ -60,19 +62,19 @@ def notice_xlsx(facts: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "通报"
-    ws["A1"] = title(facts)
+    ws["A1"] = neutral(title(facts))
     ws["A1"].font = Font(size=14, bold=True)
     lines = statements(facts)[: TABLE_HEADER_ROW - 3]
     for n, line in enumerate(lines, start=2):
-        ws.cell(row=n, column=1, value=line)
+        ws.cell(row=n, column=1, value=neutral(line))
     ws.cell(row=TABLE_HEADER_ROW - 1, column=1, value=f"生成时间：{datetime.now():%Y-%m-%d %H:%M}")
     head_fill = PatternFill("solid", fgColor="F6F1EE")
     for c, name in enumerate(table.columns, start=1):
-        cell = ws.cell(row=TABLE_HEADER_ROW, column=c, value=str(name))
+        cell = ws.cell(row=TABLE_HEADER_ROW, column=c, value=neutral(str(name)))
         cell.font, cell.fill, cell.alignment = Font(bold=True), head_fill, Alignment(horizontal="center")
     for r, row in enumerate(table.itertuples(index=False), start=TABLE_HEADER_ROW + 1):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=value.item() if hasattr(value, "item") else value)
+            cell = ws.cell(row=r, column=c, value=neutral(value.item() if hasattr(value, "item") else value))
             if isinstance(value, float):
                 cell.number_format = "0." + "0" * facts["decimals"]
     for c, name in enumerate(table.columns, start=1):

@@ -4,6 +4,7 @@ what and why; filterable by period and unit; one row's full detail (before/after
 import streamlit as st
 
 from dashboard import widgets
+from dashboard.plain import plain
 from dashboard.state import picked as sidebar_choice, read
 from queries.audit import audit_filters
 from queries.data_views import audit_detail, audit_table
@@ -13,7 +14,7 @@ ALL = "全部"
 picked = sidebar_choice()
 scheme = picked.scheme if picked else ""
 st.title("审计日志")
-st.caption("谁在何时改了什么、为什么。导入按其涉及的每个期间和单位都能筛选到。" + (f"方案：{scheme}" if scheme else ""))
+st.caption("谁在何时改了什么、为什么。导入按其涉及的每个期间和单位都能筛选到。" + (f"方案：{plain(scheme)}" if scheme else ""))
 
 periods, entities = read(audit_filters, scheme)
 c1, c2 = st.columns(2)

@@ -4,6 +4,7 @@ recorded decision, the 流动红旗 history with streaks, the annual view, and t
 import streamlit as st
 
 from dashboard import charts, exports, widgets
+from dashboard.plain import plain
 from dashboard.state import clear_caches, read, store
 from documents.notice import notice_pdf, notice_xlsx
 from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
@@ -24,16 +25,16 @@ st.dataframe(view.candidates, hide_index=True, key="sel_candidates",
 
 st.subheader("评选过程")
 with st.container(border=True):
-    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(view.steps, start=1)))
+    st.markdown("\n".join(f"{n}. {plain(step)}" for n, step in enumerate(view.steps, start=1)))  # steps name units
     if view.local_rule:
         st.caption(view.local_rule)
 
 if view.pending:
-    st.warning(f"{view.award_name}：{'、'.join(view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
+    st.warning(f"{view.award_name}：{'、'.join(plain(u) for u in view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
                icon=":material/balance:")
     with st.form("sel_decision_form"):
         st.markdown("**记录办公室决定**（写入审计日志，并重新评分本期）")
-        winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True)
+        winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True, format_func=plain)
         who = st.text_input("决定人 who", key="sel_who", placeholder="姓名 / 职务")
         why = st.text_area("理由 why", key="sel_why", placeholder="例如：经主任办公会研究决定……")
         submitted = st.form_submit_button("记录决定", type="primary")
@@ -45,16 +46,16 @@ if view.pending:
                 store().record_decision(picked.scheme, picked.period, picked.grp, winner,
                                         Actor(who.strip(), "dashboard"), why.strip())
             except (RefusedError, InputError) as exc:  # one transaction: nothing half-written
-                st.error(f"未能记录决定 (decision not recorded)：{exc}")
+                st.error(f"未能记录决定 (decision not recorded)：{plain(exc)}")
             else:
                 clear_caches()
-                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {winner}（决定人：{who.strip()}）。"
+                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {plain(winner)}（决定人：{plain(who.strip())}）。"
                 st.rerun()
 if msg := st.session_state.pop("sel_recorded", None):
     st.success(msg)
 if view.decision:
     dec = view.decision
-    st.info(f"办公室决定：{view.mark}授予 **{dec['entity']}**；决定人：{dec['who']}；理由：{dec['why']}；"
+    st.info(f"办公室决定：{view.mark}授予 **{plain(dec['entity'])}**；决定人：{plain(dec['who'])}；理由：{plain(dec['why'])}；"
             f"时间：{dec['ts']}", icon=":material/gavel:")
 
 if view.award_name:

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import charts, widgets
+from dashboard.plain import plain
 from dashboard.state import read
 from queries.unit import unit_view, units_of
 
@@ -20,7 +21,7 @@ metrics = [("名次", f"{u.rank} / {u.n_units}", None), ("总分", f"{u.final:.{
 if u.gap_to_cutoff is not None:
     word = "高于" if u.gap_to_cutoff >= 0 else "低于"
     metrics.append((f"距“{u.grade_name}”等次线", f"{u.gap_to_cutoff:+.{d}f}", f"{word}等次线 {u.cutoff:.{d}f} 分"))
-metrics.append(("距第一名", f"{u.gap_to_leader:+.{d}f}", f"第一名：{u.leader}"))
+metrics.append(("距第一名", f"{u.gap_to_leader:+.{d}f}", f"第一名：{plain(u.leader)}"))
 metrics += [(label, f"{value:.{d}f}", None) for label, value in u.components]
 for col, (label, value, help_text) in zip(st.columns(len(metrics)), metrics):
     col.metric(label, value, help=help_text, border=True)

@@ -26,6 +26,7 @@ from queries.store import facts, publishing, rubric_versions, scorer
 from queries.store.door import AuditEntry, Written
 from queries.store.errors import LockedError, RefusedError
 from scoring.intake import in_file_order
+from scoring.lookalike import lookalike_problems
 from scoring.problems import InputError, Problem, errors_only
 from scoring.rubric import Rubric
 
@@ -90,7 +91,8 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
     merged = pd.concat([obs.assign(_incoming=True), others.assign(_incoming=False)], ignore_index=True)
     clean, problems = scorer.validate_rows(merged, rubric)
     problems = [p for p in problems if p.severity == "error" or not p.where.startswith(scorer.STORED)]
-    problems = in_file_order(problems)
+    look_alikes = lookalike_problems(obs["entity"], obs["line"], facts.known_units(cur, rubric.id))
+    problems = in_file_order(problems + look_alikes)
     locked, reopened = publishing.period_states(cur, rubric.id, sorted(units["period"].unique()))
     if errors_only(problems):
         return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)

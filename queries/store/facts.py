@@ -41,3 +41,8 @@ def of_period(cur, scheme: str, period: str) -> pd.DataFrame:
 def of_group(cur, scheme: str, period: str, grp: str) -> pd.DataFrame:
     """Every stored row of one group in a period, to score that group alone."""
     return SQL.group_observations.arrow(cur, scheme=scheme, period=period, grp=grp)
+
+
+def known_units(cur, scheme: str) -> list[str]:
+    """The units a scheme already has (an incoming name that only looks like one of them is an error)."""
+    return list(SQL.known_units(cur, scheme=scheme)["entity"])

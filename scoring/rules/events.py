@@ -121,10 +121,10 @@ class Events(Rule):
             return []
         plain = rows[rows["ref"] == ""]
         dup = plain[plain.duplicated(["period", "entity", "item", "num"], keep="first")]
-        return [Problem(line, f"{period} {entity} 指标 {ind.code} 有与前面完全相同的 {item}={value} 行，已按两次计入；"
-                              f"请核对是否重复录入 (possible double entry)", "warning")
-                for line, period, entity, item, value in
-                zip(dup["line"], dup["period"], dup["entity"], dup["item"], dup["value"])]
+        return [Problem(line, f"{period} {entity} 指标 {ind.code} 有与前面完全相同的 {item}={fmt_points(num)} 行，已按两次"
+                              f"计入；请核对是否重复录入 (possible double entry)", "warning")
+                for line, period, entity, item, num in
+                zip(dup["line"], dup["period"], dup["entity"], dup["item"], dup["num"])]
 
     def outcome_warnings(self, result, units, ind) -> list[Problem]:
         """Where the cap reading decided the points: a raw total above the cap."""

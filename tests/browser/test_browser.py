@@ -1,7 +1,8 @@
 """The real-browser test: ``streamlit run dashboard/app.py`` on the demo store, driven by headless Debian Chromium.
 
-Checks the league table (13 rows, the 红旗), that the CJK font is available to the page, and that the town page
-draws its lost-points chart. Without /usr/bin/chromium the test is skipped — except in CI (``CI`` set), where it
+Checks the league table (13 rows, the 红旗), that the CJK font is available to the page, that the town page
+draws its lost-points chart, and that uploading the sparse XLSX bomb on the data page is a message while the
+server goes on answering. Without /usr/bin/chromium the test is skipped — except in CI (``CI`` set), where it
 fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page (never written into the repo).
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.demo_stores import copy_store, demo_template
+from tests.hostile_files import sparse_bomb
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +122,30 @@ def test_town_page_draws_its_lost_points_chart(page, server):
     assert page.locator(".js-plotly-plot .barlayer .point").count() > 0
     assert page.get_by_role("heading", name="镇街详情", exact=False).first.is_visible()
     shot(page, "town")
+
+
+def test_the_sparse_bomb_uploaded_in_a_real_browser_is_a_message_and_the_server_lives_on(page, server, tmp_path):
+    """Before issue 12 this upload killed the server process (calamine asked for 512 GiB and aborted)."""
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(sparse_bomb())
+    page.goto(server + "/")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="数据管理").click()
+    name = page.get_by_label("您的姓名（记入审计日志）")
+    name.fill("张三")
+    name.press("Enter")
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bomb))
+    page.wait_for_selector("text=文件检查：发现 1 处错误", timeout=60_000)
+    settle(page)
+    shot(page, "bomb")
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=10) as health:
+        assert health.status == 200 and health.read() == b"ok"
+    page.goto(server + "/")  # and it still serves pages
+    page.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] tbody tr').length === 13""",
+        timeout=60_000)
 
 
 @pytest.mark.parametrize("ci, outcome", [(None, pytest.skip.Exception), ("true", pytest.fail.Exception)])

@@ -5,6 +5,7 @@ mode), so every AppTest run goes through app.py's st.navigation and sidebar, as 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,10 +68,19 @@ def download_bytes(at: AppTest, key: str) -> bytes:
     return RecordingStorage.last.get_file(url.rsplit("/", 1)[1]).content
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescaped(markdown: str) -> str:
+    """A Markdown source with CommonMark backslash escapes removed: user text as the page shows it (pages escape
+    user text with ``dashboard.plain.plain``; our own ``**`` markers stay)."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
 def page_text(at: AppTest) -> str:
-    """Every text element of the page (for 'is this said somewhere' checks)."""
+    """Every text element of the page (for 'is this said somewhere' checks), escapes removed."""
     kinds = ("title", "caption", "markdown", "info", "warning", "error", "success", "subheader", "code")
-    return "\n".join(str(el.value) for kind in kinds for el in getattr(at, kind))
+    return "\n".join(unescaped(str(el.value)) for kind in kinds for el in getattr(at, kind))
 
 
 def table(at: AppTest, *columns: str):

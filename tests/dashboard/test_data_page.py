@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from scoring.intake import read_upload
 from queries.store import Store
 from tests.conftest import csv_bytes, fact, unit
+from tests.dashboard.conftest import unescaped
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 SCHEME = "zichuan-2022"
@@ -47,7 +48,8 @@ def report_table(at: AppTest):
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [str(e.value) for e in getattr(at, kind)]
+    """The texts of one kind of element as the page shows them (the Markdown escapes of user text removed)."""
+    return [unescaped(str(e.value)) for e in getattr(at, kind)]
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ def test_the_table_editor_corrects_one_unit_and_undo_reverts_it(seeded, monkeypa
     assert rows_of(seeded, "SELECT value FROM observations WHERE entity = 'B镇' AND indicator = '5.1'") == [("3",)]
     assert rows_of(seeded, "SELECT who, action, entity, why FROM audit ORDER BY audit_id DESC LIMIT 1") == [
         ("张三", "edit", "B镇", "现场检查补记")]
-    undo_note = next(m.value for m in at.markdown if m.value.startswith("将撤销最近一次改动"))
+    undo_note = next(unescaped(m.value) for m in at.markdown if m.value.startswith("将撤销最近一次改动"))
     assert undo_note.startswith("将撤销最近一次改动：**批次 #2：表格修改 B镇 2022Q2（张三，")
     at.button(key="undo_confirm").click().run()
     assert texts(at, "success")[0] == "已撤销批次 #2（B镇 2022Q2），1 个单位恢复为此前的数据。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from documents.notice import read_notice_table
 from queries.audit import audit_log
 from queries.store import Store
-from tests.dashboard.conftest import download_bytes, page_text, table
+from tests.dashboard.conftest import download_bytes, page_text, table, unescaped
 
 
 def open_selection(app, db, period):
@@ -58,7 +58,7 @@ def test_decision_needs_who_and_why(app, small_db):
 
 def test_steps_say_how_grade_and_flag_were_decided(app, small_db):
     at = open_selection(app, small_db, "2022Q2")
-    steps = [m.value for m in at.markdown if m.value.startswith("1. ")][0]
+    steps = [unescaped(m.value) for m in at.markdown if m.value.startswith("1. ")][0]  # unit names are escaped
     assert "2. 名次在前 4 名的单位评为“好”：A、B、C、D、E。" in steps
     assert "3. 第 4 名并列（D、E，总分均为 97.90），均评为“好”，本期共 5 个“好”（并列，多于 4 个）。" in steps
     assert "6. 仍并列：A、B 均标为待定，请办公室决定" in steps
