@@ -22,7 +22,7 @@ import pandas as pd
 
 from queries.changes import pair_status, row_changes
 from queries.statements import beside
-from queries.store import facts, publishing, rubric_versions, scorer
+from queries.store import facts, publishing, results, rubric_versions, scorer
 from queries.store.door import AuditEntry, Written
 from queries.store.errors import LockedError, RefusedError
 from scoring.intake import in_file_order
@@ -50,6 +50,7 @@ class ImportPlan:
     units: pd.DataFrame
     locked: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
+    clean: pd.DataFrame | None = field(default=None, repr=False)  # every row of the periods, validated: scored as is
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,7 +98,8 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
     if errors_only(problems):
         return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)
     rows = clean[clean["_incoming"].astype(bool)][OBS_COLUMNS].reset_index(drop=True)
-    return ImportPlan(rows, problems, pair_status(rows, facts.of_incoming_units(cur, rubric.id)), locked, reopened)
+    return ImportPlan(rows, problems, pair_status(rows, facts.of_incoming_units(cur, rubric.id)), locked, reopened,
+                      clean.drop(columns=["_incoming"]))
 
 
 def import_observations(cur, rubric: Rubric, obs: pd.DataFrame, *, who: str, source: str, is_demo: bool = False,
@@ -147,7 +149,8 @@ def record_batch(cur, batch_id: int, scheme: str, *, kind: str, source: str, who
 
 def _write_batch(cur, rubric: Rubric, found: ImportPlan, changed: pd.DataFrame, *, kind: str, who: str,
                  source: str, why: str, is_demo: bool = False) -> tuple[int, AuditEntry]:
-    """Replace the facts of the ``changed`` pairs by ``found.rows``, keeping the replaced rows; rescore."""
+    """Replace the facts of the ``changed`` pairs by ``found.rows``, keeping the replaced rows; rescore the periods
+    from the rows the plan validated (validated once: never fetched and validated again)."""
     keys = changed[["period", "entity"]]
     rows = found.rows.merge(keys, on=["period", "entity"], how="inner")
     cur.register("incoming_units", changed[["period", "entity", "group"]])
@@ -164,7 +167,8 @@ def _write_batch(cur, rubric: Rubric, found: ImportPlan, changed: pd.DataFrame, 
     periods = sorted(changed["period"].unique())
     detail = {"batch_id": batch_id, "source": source, "rows": len(rows), "units": len(changed),
               "units_unchanged": found.count("same"), "periods": periods, **row_changes(before, rows)}
-    scorer.rescore_in(cur, rubric, periods)
+    for period, scored in scorer.score_clean(cur, rubric, found.clean, periods).items():
+        results.replace_period(cur, rubric, period, scored)
     return batch_id, AuditEntry(kind, rubric.id, keys, detail, why)
 
 

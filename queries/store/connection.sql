@@ -13,10 +13,6 @@ CREATE TABLE IF NOT EXISTS observations (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL DEFAULT '', entity VARCHAR NOT NULL,
     indicator VARCHAR NOT NULL, item VARCHAR NOT NULL, value VARCHAR NOT NULL, ref VARCHAR NOT NULL DEFAULT '',
     note VARCHAR NOT NULL DEFAULT '', line VARCHAR, batch_id BIGINT);
-CREATE TABLE IF NOT EXISTS results_indicator (
-    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL, category VARCHAR, kind VARCHAR, points DOUBLE, max DOUBLE, lost DOUBLE,
-    reason VARCHAR, place DOUBLE);
 CREATE TABLE IF NOT EXISTS results (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
     base DOUBLE, bonus DOUBLE, penalty DOUBLE, final DOUBLE, rank INTEGER, grade VARCHAR, flag VARCHAR,
@@ -54,6 +50,41 @@ ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
 -- issue 10 (one write door): an audit row says where the write came from (dashboard, cli, python, system).
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS via VARCHAR DEFAULT '';
+-- issue 10 (speed): every rubric version is kept, and its indicators as rows (the results views join them);
+-- a period's results name the version they were scored with; per-indicator results are lean (points and place
+-- per unit and indicator: group, category, kind, max and lost follow from the unit and the version; reasons are
+-- rendered when read, from the unit's facts and its place).
+CREATE TABLE IF NOT EXISTS rubric_versions (
+    scheme VARCHAR NOT NULL, version INTEGER NOT NULL, yaml VARCHAR, loaded_at TIMESTAMP,
+    PRIMARY KEY (scheme, version));
+CREATE TABLE IF NOT EXISTS rubric_indicators (
+    scheme VARCHAR NOT NULL, version INTEGER NOT NULL, ord SMALLINT NOT NULL, indicator VARCHAR NOT NULL,
+    name VARCHAR, category VARCHAR, kind VARCHAR, max DOUBLE, PRIMARY KEY (scheme, version, ord));
+CREATE TABLE IF NOT EXISTS result_points (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, ord SMALLINT NOT NULL, points DOUBLE,
+    place DOUBLE);
+ALTER TABLE results ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
+-- issue 9 (exactness): stored values the engine now refuses (有/无 as a flag), listed for the office to fix.
+CREATE TABLE IF NOT EXISTS stored_problems (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+    item VARCHAR NOT NULL, value VARCHAR, message VARCHAR);
+
+-- name: has_wide_results_table$
+-- Returns 1 when the store still has the wide per-indicator results table of stores made before the lean one.
+SELECT count(*) FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'results_indicator';
+
+-- name: create_results_view#
+-- The per-indicator results as readers see them: the lean points joined with the unit's group and the version's
+-- indicators (max, kind, category); lost = max − points (base), −points (penalty), 0 (bonus). No reasons: they
+-- are rendered when read (queries.store.scorer.render_reasons).
+CREATE OR REPLACE VIEW results_indicator AS
+SELECT p.scheme, p.period, r.grp, p.entity, i.indicator, i.category, i.kind, p.points, i.max,
+       CASE i.kind WHEN 'penalty' THEN -p.points WHEN 'bonus' THEN 0.0 ELSE round(i.max - p.points, 4) END AS lost,
+       p.place
+FROM result_points p
+JOIN results r ON r.scheme = p.scheme AND r.period = p.period AND r.entity = p.entity
+JOIN rubric_indicators i ON i.scheme = p.scheme AND i.version = r.rubric_version AND i.ord = p.ord;
 
 -- name: id_sequences*
 -- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
