@@ -5,7 +5,8 @@
 -- (the reasons are rendered from its facts: queries.store.scorer.render_reasons).
 SELECT indicator, category, kind, points, max, lost, place
 FROM results_indicator
-WHERE scheme = $scheme AND period = $period AND entity = $entity;
+WHERE scheme = $scheme AND period = $period AND entity = $entity
+ORDER BY ord;
 
 -- name: entity_history*
 -- Returns one unit's final, rank, grade and flag in every period, with the group median and leader's final.

@@ -25,11 +25,12 @@ import duckdb
 import pandas as pd
 
 from queries.statements import beside
-from queries.store import (batches, bulk, decisions, door, facts, migrations, publishing, results, rubric_versions,
-                           scorer)
+from queries.store import (batches, bulk, contracts, decisions, door, facts, migrations, publishing, results,
+                           rubric_versions, scorer)
 from queries.store.door import Actor, AuditEntry, PermissionCheck, Request, Written, allow_everyone
 from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError
 from scoring.engine import Scored
+from scoring.payout import ContractTerms
 from scoring.problems import InputError, errors_only
 from scoring.rubric import Rubric
 
@@ -260,6 +261,12 @@ class Store:
         """Load a large Parquet/CSV file into new periods as one batch (see :func:`queries.store.bulk.bulk_load`)."""
         return self.write(who, Request("bulk_load", rubric.id), bulk.bulk_load, rubric, path,
                           who=Actor.of(who).name, source=source, score=score, rubric_ref=rubric_ref)
+
+    def set_contract_terms(self, scheme: str, window: str, terms: ContractTerms, who: Actor | str,
+                           why: str = "") -> None:
+        """Store one contract year's price and certification counts (see :mod:`queries.store.contracts`)."""
+        self.write(who, Request("contract_terms", scheme, (window,), why=why), contracts.set_terms,
+                   self.rubric(scheme), window, terms, why=why)
 
     def rescore_group(self, scheme: str, period: str, grp: str, rubric: Rubric | None = None, *,
                       who: Actor | str) -> Scored:

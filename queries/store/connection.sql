@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS stored_problems (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
     item VARCHAR NOT NULL, value VARCHAR, message VARCHAR);
 
+-- issue 9: what the monthly tables do not hold, per contract year (Haikou's payout): the contract price and the
+-- certification counts, entered by the office through the write door (audited), never page-only inputs.
+CREATE TABLE IF NOT EXISTS contract_terms (
+    scheme VARCHAR NOT NULL, window_id VARCHAR NOT NULL, price DOUBLE, target INTEGER, certified INTEGER,
+    staff INTEGER, PRIMARY KEY (scheme, window_id));
+
 -- name: has_wide_results_table$
 -- Returns 1 when the store still has the wide per-indicator results table of stores made before the lean one.
 SELECT count(*) FROM duckdb_tables()
@@ -81,7 +87,7 @@ WHERE database_name = current_database() AND schema_name = 'main' AND table_name
 CREATE OR REPLACE VIEW results_indicator AS
 SELECT p.scheme, p.period, r.grp, p.entity, i.indicator, i.category, i.kind, p.points, i.max,
        CASE i.kind WHEN 'penalty' THEN -p.points WHEN 'bonus' THEN 0.0 ELSE round(i.max - p.points, 4) END AS lost,
-       p.place
+       p.place, p.ord
 FROM result_points p
 JOIN results r ON r.scheme = p.scheme AND r.period = p.period AND r.entity = p.entity
 JOIN rubric_indicators i ON i.scheme = p.scheme AND i.version = r.rubric_version AND i.ord = p.ord;
