@@ -8,8 +8,9 @@ import streamlit as st
 
 from dashboard import exports
 from dashboard.plain import plain
-from dashboard.state import Picked, db_path, group_label, picked, rubric
+from dashboard.state import Picked, db_path, group_label, picked, read, rubric
 from queries.display import BOARD_TITLES, period_label
+from queries.league import reading_warnings
 
 DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
 
@@ -61,6 +62,11 @@ def header(title: str, picked: Picked, subject: str = "") -> None:
     st.caption(f"{plain(rub.name)}（{plain(picked.scheme)}） · " + " · ".join(parts))
     if picked.is_demo:
         st.warning(DEMO_BANNER, icon=":material/science:")
+    readings = read(reading_warnings, picked.scheme, picked.period)
+    if readings:
+        with st.expander(f"评分读法提醒：{len(readings)} 处结果由细则的读法决定（原文可有两种理解）", icon=":material/info:"):
+            for line in readings:
+                st.text(line)
 
 
 def card(label: str, value: str, note: str = "", key: str | None = None) -> None:

@@ -69,6 +69,10 @@ CREATE TABLE IF NOT EXISTS stored_problems (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
     item VARCHAR NOT NULL, value VARCHAR, message VARCHAR);
 
+-- issue 9: warnings of readings that decided an outcome when a period was scored (a cap reading, a netting),
+-- kept with the period's results so every page can show them (rewritten whenever the period is scored).
+CREATE TABLE IF NOT EXISTS result_warnings (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, "where" VARCHAR, message VARCHAR);
 -- issue 9: what the monthly tables do not hold, per contract year (Haikou's payout): the contract price and the
 -- certification counts, entered by the office through the write door (audited), never page-only inputs.
 CREATE TABLE IF NOT EXISTS contract_terms (

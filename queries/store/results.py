@@ -54,6 +54,12 @@ def write_scored(cur, rubric: Rubric, scored: Scored) -> None:
     cur.register("new_components", _arrow(comps))
     SQL.insert_results(cur, scheme=rubric.id, version=rubric.version)
     SQL.insert_components(cur, scheme=rubric.id)
+    if scored.warnings:  # readings that decided an outcome: shown on the pages of the period
+        notes = pd.DataFrame([{"period": p.where.split(" ", 1)[0], "where": p.where, "message": p.message}
+                              for p in scored.warnings])
+        cur.register("new_warnings", notes)
+        SQL.insert_warnings(cur, scheme=rubric.id)
+        cur.unregister("new_warnings")
     for period, table in points_table(scored.points).items():
         cur.register("new_points", table)
         SQL.insert_points(cur, scheme=rubric.id, period=period)
@@ -80,6 +86,7 @@ def replace_period(cur, rubric: Rubric, period: str, scored: Scored | None) -> N
 
 def replace_group(cur, rubric: Rubric, period: str, grp: str, scored: Scored) -> None:
     """One group's results in a period become ``scored``; the other groups are untouched."""
+    SQL.delete_group_warnings(cur, scheme=rubric.id, period=period, grp=grp)
     SQL.delete_group_results(cur, scheme=rubric.id, period=period, grp=grp)
     write_scored(cur, rubric, scored)
 

@@ -4,6 +4,7 @@
 -- name: delete_period_results#
 -- Removes the results of one period before they are rewritten.
 DELETE FROM results WHERE scheme = $scheme AND period = $period;
+DELETE FROM result_warnings WHERE scheme = $scheme AND period = $period;
 DELETE FROM result_points WHERE scheme = $scheme AND period = $period;
 DELETE FROM result_components WHERE scheme = $scheme AND period = $period;
 
@@ -55,3 +56,13 @@ WHERE scheme = $scheme AND period = $period;
 -- name: clear_stored_problems!
 -- Forgets the listed problems of a period's stored facts (the period has just scored).
 DELETE FROM stored_problems WHERE scheme = $scheme AND period = $period;
+
+-- name: insert_warnings!
+-- Keeps the warnings of readings that decided an outcome (from the registered view `new_warnings`).
+INSERT INTO result_warnings SELECT $scheme, period, "where", message FROM new_warnings;
+
+-- name: delete_group_warnings!
+-- Forgets the reading warnings of one group's units in a period (the group is rescored alone).
+DELETE FROM result_warnings WHERE scheme = $scheme AND period = $period
+  AND split_part("where", ' ', 2) IN (SELECT entity FROM results WHERE scheme = $scheme AND period = $period
+                                     AND grp = $grp);

@@ -13,9 +13,12 @@ a district's quarter.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
+import types
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator
@@ -37,12 +40,31 @@ def worth_it(periods: list[str], rows: int) -> bool:
 def _pool() -> ProcessPoolExecutor:
     global _POOL
     with _LOCK:
+        if _POOL is not None and getattr(_POOL, "_broken", False):
+            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = None
         if _POOL is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["queries.store.scoring_job"])
             _POOL = ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx)
             atexit.register(shutdown)
         return _POOL
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start worker processes without re-running the caller's ``__main__``.
+
+    A new worker re-imports the main module's file when ``__main__`` has one; under Streamlit (and in AppTest)
+    ``__main__`` is the dashboard's script, so a worker would run the whole app and die without its session. The
+    pool starts workers inside ``submit``, so only that call sees an empty ``__main__``."""
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
 
 
 def shutdown() -> None:
@@ -67,7 +89,8 @@ def score_in_processes(rubric, periods: list[str], fetch: Callable) -> Iterator:
         period = next(todo, None)
         if period is not None:
             got = fetch(period)
-            queue.append(pool.submit(scoring_job.run, rubric, got.obs, got.decided))
+            with _plain_main():
+                queue.append(pool.submit(scoring_job.run, rubric, got.obs, got.decided))
 
     for _ in range(WORKERS + 1):
         submit_next()

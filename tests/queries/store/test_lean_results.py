@@ -82,6 +82,28 @@ def test_rescoring_in_two_worker_processes_gives_the_same_store(tmp_path, zichua
     assert len(stores["serial"]["result_points"]) == 3 * 3 * len(zichuan.indicators)
 
 
+def test_workers_start_without_running_the_dashboard_script(tmp_path, zichuan, monkeypatch):
+    """Under Streamlit ``__main__`` is the dashboard's script; a worker that re-ran it died without a session and
+    broke the pool (seen in CI after the app tests). A ``__main__`` whose file would kill any process that runs it
+    leaves the rescore, and the pool after it, working."""
+    import sys
+    import types
+
+    script = tmp_path / "app.py"
+    script.write_text("import os\nos._exit(3)\n", encoding="utf-8")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    workers.shutdown()  # new worker processes, started while the fake script is __main__
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    monkeypatch.setenv("FLAGBOARD_PARALLEL_ROWS", "0")
+    obs = pd.concat([quarter(p) for p in ("2022Q1", "2022Q2")], ignore_index=True)
+    with Store(str(tmp_path / "s.duckdb")) as st:
+        st.import_observations(zichuan, obs, who="张三", source="q.csv")
+        st.rescore(SCHEME, ["2022Q1", "2022Q2"], who="张三")
+        assert sorted(league(st, SCHEME, "2022Q2")["entity"]) == ["A镇", "B镇", "C镇"]
+    assert sys.modules["__main__"] is fake
+
+
 # --- stores made before ----------------------------------------------------------------------------------------
 
 def make_old_store(db: str, zichuan) -> None:
