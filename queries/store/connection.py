@@ -26,13 +26,14 @@ import pandas as pd
 
 from queries.statements import beside
 from queries.store import batches, bulk, decisions, door, publishing, results, rubric_versions, scorer
-from queries.store.door import Actor, PermissionCheck, Request, allow_everyone
+from queries.store.door import Actor, PermissionCheck, Request
+from queries.store.permissions import by_role
 from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError
 from scoring.engine import Scored
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
-ID_SEQUENCES = ("audit_ids", "batch_ids")  # sequence names (the only values start_id_sequence is filled with)
+ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # sequence names (the only values start_id_sequence is filled with)
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
 
@@ -49,9 +50,10 @@ class _NothingWritten(Exception):
 
 
 class Store:
-    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`)."""
+    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`); by
+    default accounts and roles (:func:`queries.store.permissions.by_role`)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = allow_everyone):
+    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = by_role):
         self.path = str(path)
         self.permission = permission
         self.last_plan: batches.ImportPlan | None = None  # what the latest import found (counts, warnings)
@@ -147,8 +149,10 @@ class Store:
 
         Holds the write lock, opens one transaction, asks the permission check about ``request`` (a refusal
         writes only a ``refused`` audit row and raises :class:`NotPermittedError`), runs the command, writes
-        the audit rows it returns with the actor, and commits. A command that returns no audit row (and no
-        reason to go unaudited) wrote nothing: its transaction is rolled back.
+        the audit rows it returns with the actor, and commits. A command that refuses (raises
+        :class:`RefusedError`: a locked period, a missing reason) is rolled back and leaves only its ``refused``
+        audit row too. A command that returns no audit row (and no reason to go unaudited) wrote nothing: its
+        transaction is rolled back.
         """
         actor = Actor.of(actor)
         if not actor.name.strip():
@@ -168,6 +172,12 @@ class Store:
                             door.write_audit(cur, actor, entry)
             except _NothingWritten:
                 pass
+            except WriteConflictError:
+                raise  # not a refusal: nothing was decided, the caller retries
+            except RefusedError as exc:  # the command refused itself: rolled back, audited as refused
+                with self.transaction() as cur:
+                    door.write_audit(cur, actor, door.refusal_entry(request, str(exc)))
+                raise
             if refusal is not None:
                 raise NotPermittedError(refusal)
             return written.value
