@@ -21,14 +21,6 @@ UPDATE objections SET status = $status, answer = $answer, answered_by = $who, an
        batch_id = $batch_id
 WHERE objection_id = $objection_id;
 
--- name: objections_of*
--- Returns the objections of a scheme, newest first: of one period and/or unit ('' = all).
-SELECT objection_id, period, entity, indicator, text, filed_by, filed_at, status, answer, answered_by,
-       answered_at, batch_id
-FROM objections
-WHERE scheme = $scheme AND ($period = '' OR period = $period) AND ($entity = '' OR entity = $entity)
-ORDER BY objection_id DESC;
-
 -- name: has_unit$
 -- Returns how many result rows one unit has in a period (0: the unit is not scored there).
 SELECT count(*) AS n FROM results WHERE scheme = $scheme AND period = $period AND entity = $entity;
