@@ -43,4 +43,5 @@ def by_role(actor: Actor, request: Request, cur) -> str | None:
         return (f"镇街账户只能对本单位（{'、'.join(account.entities(request.scheme)) or '无'}）提出异议 "
                 f"(a town account may object on its own unit only)")
     word = ACTION_WORDS.get(request.action, request.action)
-    return f"{account.role_label}账户不能{word} (a {account.role} account may not {request.action})"
+    article = "an" if account.role[0] in "aeiou" else "a"
+    return f"{account.role_label}账户不能{word} ({article} {account.role} account may not {request.action})"
