@@ -97,6 +97,12 @@ def download_bytes(at: AppTest, key: str) -> bytes:
     return RecordingStorage.last.get_file(url.rsplit("/", 1)[1]).content
 
 
+def download_name(at: AppTest, key: str) -> str:
+    """The file name a download button (by key) offers."""
+    url = at.download_button(key=key).proto.url
+    return RecordingStorage.last.get_file(url.rsplit("/", 1)[1]).filename
+
+
 def page_text(at: AppTest) -> str:
     """Every text element of the page (for 'is this said somewhere' checks)."""
     kinds = ("title", "caption", "markdown", "info", "warning", "error", "success", "subheader", "code")

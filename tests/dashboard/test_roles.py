@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.store import Actor, Store, accounts, workflow
-from tests.dashboard.conftest import APP, PASSWORD, ensure_account, page_text, sign_in, table
+from tests.dashboard.conftest import (APP, PASSWORD, RecordingStorage, download_name, ensure_account, page_text,
+                                      sign_in, table)
 from tests.demo_stores import copy_store, demo_template
 
 SCHEME = "zichuan-2022"
@@ -36,6 +37,7 @@ def roles_db(tmp_path_factory) -> str:
 @pytest.fixture
 def open_as(roles_db, monkeypatch):
     monkeypatch.setenv("FLAGBOARD_DB", roles_db)
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
 
     def signed_in(name: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
@@ -88,6 +90,13 @@ def test_the_office_sees_every_page_and_the_drafts(open_as):
     assert at.selectbox(key="period").options == ["2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3",
                                                   "2023Q4"]
     assert any(w.value.startswith("本期状态：草稿") for w in at.warning)  # 2023Q4, the latest
+    names = {}
+    for period in ("2023Q4", "2023Q3", "2023Q2"):  # a file of a period not published says so in its name
+        at.selectbox(key="period").set_value(period).run()
+        names[period] = (download_name(at, "league_dl_csv"), download_name(at, "league_dl_xlsx"))
+    assert names == {"2023Q4": ("草稿_榜单_zichuan-2022_2023Q4.csv", "草稿_榜单_zichuan-2022_2023Q4.xlsx"),
+                     "2023Q3": ("公示稿_榜单_zichuan-2022_2023Q3.csv", "公示稿_榜单_zichuan-2022_2023Q3.xlsx"),
+                     "2023Q2": ("榜单_zichuan-2022_2023Q2.csv", "榜单_zichuan-2022_2023Q2.xlsx")}
 
 
 def test_a_town_sees_the_league_of_periods_in_review_or_published_and_its_own_unit(open_as):
