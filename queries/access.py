@@ -15,6 +15,8 @@ each reading cursor it opens, so every read model in :mod:`queries` (which reads
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from contextlib import contextmanager
 
 import pandas as pd
@@ -37,18 +39,33 @@ class ScopedStore:
         self.store = store
         self.account = account
         self.path = store.path
+        self._cursor = None  # the scoped cursor of the thread that made this object (views made once)
+        self._thread = threading.get_ident()
+
+    def _scoped_cursor(self):
+        """A new cursor on which the store's tables show only what the account may see."""
+        cur = self.store.con.cursor()
+        db = Quoted(cur.execute("SELECT current_database()").fetchone()[0])
+        SQL.analyst_scope(cur, db=db)
+        if self.account.role == "town":
+            cur.register("viewer_units", pd.DataFrame(list(self.account.units), columns=["scheme", "entity"],
+                                                      dtype=str))
+            SQL.town_scope(cur, db=db)
+        return cur
 
     @contextmanager
     def reading(self):
-        """A fresh cursor on which the store's tables show only what the account may see."""
-        cur = self.store.con.cursor()
+        """A cursor on which the store's tables show only what the account may see. The thread that made this
+        object reuses one such cursor for all its reads (a read model reads many times; the views are made once,
+        and the cursor closes with this object); another thread gets a fresh one."""
+        if threading.get_ident() == self._thread:
+            if self._cursor is None:
+                self._cursor = self._scoped_cursor()
+                weakref.finalize(self, self._cursor.close)
+            yield self._cursor
+            return
+        cur = self._scoped_cursor()
         try:
-            db = Quoted(cur.execute("SELECT current_database()").fetchone()[0])
-            SQL.analyst_scope(cur, db=db)
-            if self.account.role == "town":
-                cur.register("viewer_units", pd.DataFrame(list(self.account.units), columns=["scheme", "entity"],
-                                                          dtype=str))
-                SQL.town_scope(cur, db=db)
             yield cur
         finally:
             cur.close()
