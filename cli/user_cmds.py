@@ -69,9 +69,18 @@ def read_password() -> str:
     return first
 
 
+def _open(db: str):
+    """The store for an account verb; while the dashboard holds the file, say where accounts are managed then."""
+    try:
+        return open_store(db)
+    except CliError as exc:
+        raise CliError(f"{exc}。看板运行时，请由办公室在看板的“账户管理”页管理账户 "
+                       f"(while the dashboard runs, use its 账户管理 page)") from None
+
+
 def _act(args, action) -> int:
     try:
-        with open_store(args.db) as store:
+        with _open(args.db) as store:
             action(store)
     except RefusedError as exc:
         raise CliError(str(exc)) from None
@@ -93,7 +102,7 @@ def run_add(args) -> int:
 
 
 def run_list(args) -> int:
-    with open_store(args.db) as store:
+    with _open(args.db) as store:
         table = accounts.accounts_table(store)
     if table.empty:
         print("没有账户 (no accounts)：flagboard serve 首次启动时会创建办公室账户")

@@ -5,7 +5,8 @@ Every change passes the store's write door, audited under the signed-in account.
 """
 import streamlit as st
 
-from dashboard.state import clear_caches, store, viewer
+from dashboard.state import clear_caches, read, store, viewer
+from queries.audit import audit_log
 from queries.data_views import store_units
 from queries.league import schemes
 from queries.store import Actor, RefusedError
@@ -75,3 +76,10 @@ if len(table):
             st.error(str(exc))
         else:
             done(f"已{'停用' if enabled else '启用'}账户 {pick}")
+
+st.subheader("账户与登录记录")
+log = read(audit_log, "")
+log = log[log["action"].str.startswith(("account", "login", "passwd")) | (log["action"] == "refused")]
+st.dataframe(log[["ts", "who", "label", "summary"]].rename(columns={"ts": "时间", "who": "操作人", "label": "操作",
+                                                                    "summary": "内容"}).head(200),
+             hide_index=True, key="acc_log")

@@ -30,6 +30,7 @@ who = Actor(viewer().name, "dashboard")  # the signed-in account, recorded in th
 picked = sidebar_choice()
 if picked is not None:
     scheme = picked.scheme
+    status.banner(picked.scheme, picked.period)
 else:  # no results yet, so no sidebar: the same choice, asked here
     scheme = st.selectbox("评估方案 scheme（数据库还没有评分结果，请选择要导入的方案）",
                           read(scheme_choices, preset_ids()), key=SCHEME)

@@ -193,3 +193,27 @@ def test_logout_ends_the_session(open_as):
     at.sidebar.button(key="auth_logout").click().run()
     assert [t.value for t in at.title] == ["红旗榜 Flagboard · 登录"]
     assert [u for u in UNITS if u in every_text(at)] == []
+
+
+def test_the_office_adds_and_disables_an_account_on_the_accounts_page(open_as, roles_db):
+    at = open_as("办公室")
+    at.switch_page("views/accounts.py").run()
+    at.text_input(key="acc_name").set_value("kunlun")
+    at.selectbox(key="acc_role").set_value("town")
+    at.selectbox(key="acc_unit").set_value(OTHER)
+    next(b for b in at.button if b.label == "新增").click().run()
+    flash = at.success[0].value
+    assert flash.startswith("已新增账户 kunlun，初始密码：") and flash.endswith("（只显示这一次；首次登录时须修改）")
+    password = flash.removeprefix("已新增账户 kunlun，初始密码：").split("（")[0]
+    with Store(roles_db) as store:
+        assert accounts.account(store, "kunlun") == accounts.Account("kunlun", "town", (("", OTHER),), True, True)
+        assert accounts.sign_in(store, "kunlun", password, client="acc-test", now=datetime.now()).account is not None
+    shown = table(at, "用户名", "角色")
+    assert "password_hash" not in shown.columns and not shown.astype(str).apply(
+        lambda c: c.str.contains(r"\$argon2")).any().any()
+    assert table(at, "操作", "内容")["内容"].iloc[0] == "新增账户 kunlun"
+    at.selectbox(key="acc_pick").set_value("kunlun").run()
+    at.button(key="acc_toggle").click().run()
+    assert at.success[0].value == "已停用账户 kunlun"
+    with Store(roles_db) as store:
+        assert accounts.account(store, "kunlun").enabled is False
