@@ -110,7 +110,8 @@ def run_list(args) -> int:
         state = "启用" if r.enabled else "停用"
         notes = [n for n in ("演示" if r.is_demo else "", "须改密码" if r.must_change else "") if n]
         units = f"  单位: {r.units}" if r.units else ""
-        print(f"{r.name}\t{r.role}（{accounts.ROLES[r.role]}）\t{state}{units}" + (f"  [{'，'.join(notes)}]" if notes else ""))
+        marks = f"  [{'，'.join(notes)}]" if notes else ""
+        print(f"{r.name}\t{r.role}（{accounts.ROLES[r.role]}）\t{state}{units}{marks}")
     return 0
 
 

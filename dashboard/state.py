@@ -2,9 +2,10 @@
 
 Read models read the store as the signed-in account may (:func:`queries.access.scoped`: a town or analyst sees
 periods in 公示 or 已发布 only, a town only its own unit's facts and reasons) and are cached per (store file, data
-version, account, function, arguments); the data version is the latest audit id, which every write through the store's door changes (import, edit, undo, decision, publish, rescore),
-so a page never shows stale numbers and never recomputes unchanged ones. Each sidebar choice lives under one
-session-state key (:data:`SCHEME`, :data:`PERIOD`, :data:`GROUP`); pages read it with :func:`picked`.
+version, account, function, arguments); the data version is the latest audit id, which every write through the
+store's door changes (import, edit, undo, decision, publish, rescore), so a page never shows stale numbers and never
+recomputes unchanged ones. Each sidebar choice lives under one session-state key (:data:`SCHEME`, :data:`PERIOD`,
+:data:`GROUP`); pages read it with :func:`picked`.
 """
 from __future__ import annotations
 

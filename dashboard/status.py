@@ -86,7 +86,8 @@ def workflow_panel(scheme: str, period: str) -> None:
     if status.status in (DRAFT, REVIEW):
         draft = status.status == DRAFT
         note = st.text_input("不经公示直接发布的理由（必填）" if draft else "发布说明（可选）", key="pub_note")
-        if st.button(f"{'直接' if draft else ''}发布 {period}", key="pub_confirm", type="secondary" if draft else "primary"):
+        label = f"{'直接' if draft else ''}发布 {period}"
+        if st.button(label, key="pub_confirm", type="secondary" if draft else "primary"):
             _act(lambda: f"已发布 {period}（{len(store().publish(scheme, period, who=_me(), why=note))} 个单位），本期已锁定。")
     if status.status == REVIEW:
         why = st.text_input("退回草稿的理由（必填）", key="wf_draft_why")

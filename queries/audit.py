@@ -1,11 +1,11 @@
 """The audit trail as people read it: one row per change (import, edit, undo, publish, reopen, award decision,
 rubric change, rescore, and a write the permission check refused).
 
-The write door (:meth:`queries.store.Store.write`) writes every row: when, who (the signed-in account; the OS
-user on the command line, with the name it declared by ``--who`` beside it), from where (``via``), what (a JSON detail: rows added/changed/removed
-with before/after values, or the league as published) and why, with the (period, entity) pairs it touches
-(``audit_scope``), so the audit page can filter an import of many units by one unit. An import that changes
-nothing is still recorded (action ``import`` with ``"no_change": true``) but creates no batch, so there is
+The write door (:meth:`queries.store.Store.write`) writes every row: when, who (the signed-in account; the OS user
+on the command line, with the name it declared by ``--who`` beside it), from where (``via``), what (a JSON detail:
+rows added/changed/removed with before/after values, or the league as published) and why, with the (period, entity)
+pairs it touches (``audit_scope``), so the audit page can filter an import of many units by one unit. An import that
+changes nothing is still recorded (action ``import`` with ``"no_change": true``) but creates no batch, so there is
 nothing to undo. Audit ids come from the sequence ``audit_ids`` and are unique (index ``audit_id_unique``).
 """
 from __future__ import annotations

@@ -92,7 +92,8 @@ if st.button("生成通报文件", key="sel_notice_build", icon=":material/descr
                                           "pdf": notice_pdf(facts, png), "chart": png is not None}
 notice = st.session_state.get("sel_notice")
 if notice and notice["key"] == notice_key:
-    name = f"{notice['mark']}通报_{picked.scheme}_{picked.period}" if notice["mark"] else f"通报_{picked.scheme}_{picked.period}"
+    name = f"{notice['mark']}_" if notice["mark"] else ""
+    name += f"通报_{picked.scheme}_{picked.period}"
     row = st.container(horizontal=True)
     row.download_button("下载通报 XLSX", notice["xlsx"], file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
                         key="sel_notice_xlsx", on_click="ignore", icon=":material/download:")

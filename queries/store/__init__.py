@@ -17,5 +17,6 @@ from queries.store.door import Actor, AuditEntry, Request, Written
 from queries.store.errors import (LockedError, NotPermittedError, RefusedError, StoreBusyError,
                                   WriteConflictError)
 
-__all__ = ["Store", "accounts", "objections", "workflow", "Actor", "AuditEntry", "Request", "Written", "RefusedError", "NotPermittedError",
+__all__ = ["Store", "accounts", "objections", "workflow",
+           "Actor", "AuditEntry", "Request", "Written", "RefusedError", "NotPermittedError",
            "LockedError", "WriteConflictError", "StoreBusyError"]

@@ -33,7 +33,7 @@ from scoring.engine import Scored
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
-ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # sequence names (the only values start_id_sequence is filled with)
+ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # the only names start_id_sequence is filled with
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
 

@@ -1,9 +1,10 @@
 """The real-browser test: ``streamlit run dashboard/app.py`` on the demo store, driven by headless Debian Chromium.
 
-Signs in through the 用户名/密码/登录 form as the office and as a town (洪山镇, with 2023Q4 in 公示). As the office:
-the league table (13 rows, the 红旗), the CJK font available to the page, the town page's lost-points chart. As
-the town: only its pages in the menu, its own unit's detail, the period in 公示. Without /usr/bin/chromium the test is skipped — except in CI (``CI`` set), where it
-fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page (never written into the repo).
+Signs in through the 用户名/密码/登录 form as the office and as a town (洪山镇, with 2023Q4 in 公示). As the office: the league
+table (13 rows, the 红旗), the CJK font available to the page, the town page's lost-points chart. As the town: only
+its pages in the menu, its own unit's detail, the period in 公示. Without /usr/bin/chromium the test is skipped —
+except in CI (``CI`` set), where it fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page
+(never written into the repo).
 """
 from __future__ import annotations
 
