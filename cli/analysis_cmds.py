@@ -10,17 +10,16 @@ checked from the command line without the dashboard.
 """
 from __future__ import annotations
 
-import getpass
 import sys
 
 import pandas as pd
 
-from cli.common import (DEFAULT_DB, CliError, add_problems_option, get_rubric, report, write_csv_atomic,
-                        write_csvs_atomic)
+from cli.common import (DEFAULT_DB, CliError, add_problems_option, cli_actor, get_rubric, report,
+                        write_csv_atomic, write_csvs_atomic)
 from cli.store_cmds import open_store
 from queries.payout import payout_rows, stored_payout
 from queries.robustness import stored_robustness
-from queries.store import Actor, RefusedError
+from queries.store import RefusedError
 from scoring.engine import score
 from scoring.isolated import read_path_isolated
 from scoring.payout import ContractTerms
@@ -107,7 +106,7 @@ def run_contract(args) -> int:
     with open_store(args.db) as store:
         before = store.rubric(rubric.id)
         try:
-            store.set_contract_terms(before.id, args.window, terms, who=Actor(args.who or getpass.getuser(), "cli"),
+            store.set_contract_terms(before.id, args.window, terms, who=cli_actor(args),
                                      why=args.why)
         except RefusedError as exc:
             raise CliError(str(exc)) from None

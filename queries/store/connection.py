@@ -27,7 +27,8 @@ import pandas as pd
 from queries.statements import beside
 from queries.store import (batches, bulk, contracts, decisions, door, facts, migrations, publishing, results,
                            rubric_versions, scorer)
-from queries.store.door import Actor, AuditEntry, PermissionCheck, Request, Written, allow_everyone
+from queries.store.door import Actor, AuditEntry, PermissionCheck, Request, Written
+from queries.store.permissions import by_role
 from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError
 from scoring.engine import Scored
 from scoring.payout import ContractTerms
@@ -35,7 +36,7 @@ from scoring.problems import InputError, errors_only
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
-ID_SEQUENCES = ("audit_ids", "batch_ids")  # sequence names (the only values start_id_sequence is filled with)
+ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # the only names start_id_sequence is filled with
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
 SYSTEM = Actor("系统升级", "system")  # who the store's own upgrades are audited as
@@ -61,9 +62,10 @@ class _NothingWritten(Exception):
 
 
 class Store:
-    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`)."""
+    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`); by
+    default accounts and roles (:func:`queries.store.permissions.by_role`)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = allow_everyone):
+    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = by_role):
         self.path = str(path)
         self.permission = permission
         self.last_plan: batches.ImportPlan | None = None  # what the latest import found (counts, warnings)
@@ -192,8 +194,10 @@ class Store:
 
         Holds the write lock, opens one transaction, asks the permission check about ``request`` (a refusal
         writes only a ``refused`` audit row and raises :class:`NotPermittedError`), runs the command, writes
-        the audit rows it returns with the actor, and commits. A command that returns no audit row (and no
-        reason to go unaudited) wrote nothing: its transaction is rolled back.
+        the audit rows it returns with the actor, and commits. A command that refuses (raises
+        :class:`RefusedError`: a locked period, a missing reason) is rolled back and leaves only its ``refused``
+        audit row too. A command that returns no audit row (and no reason to go unaudited) wrote nothing: its
+        transaction is rolled back.
         """
         actor = Actor.of(actor)
         if not actor.name.strip():
@@ -213,6 +217,12 @@ class Store:
                             door.write_audit(cur, actor, entry)
             except _NothingWritten:
                 pass
+            except WriteConflictError:
+                raise  # not a refusal: nothing was decided, the caller retries
+            except RefusedError as exc:  # the command refused itself: rolled back, audited as refused
+                with self.transaction() as cur:
+                    door.write_audit(cur, actor, door.refusal_entry(request, str(exc)))
+                raise
             if refusal is not None:
                 raise NotPermittedError(refusal)
             return written.value

@@ -79,6 +79,32 @@ CREATE TABLE IF NOT EXISTS contract_terms (
     scheme VARCHAR NOT NULL, window_id VARCHAR NOT NULL, price DOUBLE, target INTEGER, certified INTEGER,
     staff INTEGER, PRIMARY KEY (scheme, window_id));
 
+-- issue 11 (accounts, roles, the publishing workflow): an audit row keeps the name a command-line user
+-- declared (--who) beside the OS account; accounts with argon2 hashes and the units a town account sees;
+-- sign-in attempts per client address (lockout); each period's status; the towns' objections (异议).
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS declared VARCHAR DEFAULT '';
+CREATE TABLE IF NOT EXISTS accounts (
+    name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+    enabled BOOLEAN NOT NULL DEFAULT TRUE, must_change BOOLEAN NOT NULL DEFAULT TRUE,
+    is_demo BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMP, password_changed_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS account_units (
+    name VARCHAR NOT NULL, scheme VARCHAR NOT NULL DEFAULT '', entity VARCHAR NOT NULL,
+    PRIMARY KEY (name, scheme, entity));
+CREATE TABLE IF NOT EXISTS login_attempts (client VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, ok BOOLEAN NOT NULL,
+    name VARCHAR);
+CREATE TABLE IF NOT EXISTS period_status (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, status VARCHAR NOT NULL, review_until DATE,
+    changed_at TIMESTAMP, changed_by VARCHAR, why VARCHAR, PRIMARY KEY (scheme, period));
+CREATE TABLE IF NOT EXISTS objections (
+    objection_id BIGINT PRIMARY KEY, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, text VARCHAR NOT NULL, filed_by VARCHAR, filed_at TIMESTAMP,
+    status VARCHAR NOT NULL, answer VARCHAR, answered_by VARCHAR, answered_at TIMESTAMP, batch_id BIGINT);
+-- a store made before period statuses: its published (locked) periods become 已发布, all others stay 草稿
+-- (a period without a row is a draft)
+INSERT INTO period_status
+SELECT p.scheme, p.period, '已发布', NULL, p.published_at, p.who, p.why FROM publications p
+WHERE NOT p.is_open AND NOT EXISTS (SELECT 1 FROM period_status s WHERE s.scheme = p.scheme AND s.period = p.period);
+
 -- name: has_wide_results_table$
 -- Returns 1 when the store still has the wide per-indicator results table of stores made before the lean one.
 SELECT count(*) FROM duckdb_tables()
@@ -97,11 +123,13 @@ JOIN results r ON r.scheme = p.scheme AND r.period = p.period AND r.entity = p.e
 JOIN rubric_indicators i ON i.scheme = p.scheme AND i.version = r.rubric_version AND i.ord = p.ord;
 
 -- name: id_sequences*
--- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
+-- Returns, per id sequence (batch_ids for batches, audit_ids for audit, objection_ids for objections), the
+-- highest id its table holds and
 -- the value the sequence gives next (NULL when the sequence does not exist yet: a store made before them).
 SELECT t.seq, t.max_id, s.next_id FROM (
     SELECT 'batch_ids' AS seq, (SELECT coalesce(max(batch_id), 0) FROM batches) AS max_id
-    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)) t
+    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)
+    UNION ALL SELECT 'objection_ids', (SELECT coalesce(max(objection_id), 0) FROM objections)) t
 LEFT JOIN (SELECT sequence_name, coalesce(last_value + 1, start_value) AS next_id FROM duckdb_sequences()
            WHERE database_name = current_database() AND schema_name = 'main') s ON s.sequence_name = t.seq
 ORDER BY t.seq;

@@ -1,6 +1,7 @@
 """``flagboard payout``, ``flagboard contract`` and ``flagboard robustness``, end to end on stores and files."""
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +51,7 @@ def test_contract_terms_are_stored_audited_and_used(capsys, tmp_path):
     with Store(db) as store:
         log = audit_log(store, "haikou-2023")
     row = log[log["action"] == "contract_terms"].iloc[0]
-    assert (row["period"], row["who"]) == ("第一年", "财务科")
+    assert (row["period"], row["who"]) == ("第一年", f"{getpass.getuser()}（命令行，自称 财务科）")
 
 
 def test_a_net_below_zero_is_floored_and_said(capsys, tmp_path):

@@ -43,7 +43,7 @@ def test_a_published_period_keeps_its_version_and_its_reasons(store, zichuan, tm
     and renders its reasons with version 1; the unpublished one is rescored with version 2."""
     changes = {"B镇": {("4.1", "未设自助服务区"): "1"}}
     store.import_observations(zichuan, quarter("2022Q1", changes), who="张三", source="q1.csv")
-    store.publish(SCHEME, "2022Q1", who="王主任")
+    store.publish(SCHEME, "2022Q1", who="王主任", why="定稿")
     store.import_observations(zichuan, quarter("2022Q2", changes), who="张三", source="q2.csv")
     text = ZICHUAN_PATH.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1).replace(
         "{item: 未设自助服务区, amount: 2,", "{item: 未设自助服务区, amount: 3,")
@@ -111,7 +111,7 @@ def make_old_store(db: str, zichuan) -> None:
     no mark of exact arithmetic; 2022Q1 published; 2022Q2 with a 5.1 finding; 2022Q3 with 有 stored for 4.1."""
     with Store(db) as st:
         st.import_observations(zichuan, quarter("2022Q1"), who="张三", source="q1.csv")
-        st.publish(SCHEME, "2022Q1", who="王主任")
+        st.publish(SCHEME, "2022Q1", who="王主任", why="定稿")
         st.import_observations(zichuan, quarter("2022Q2", {"A镇": {("5.1", "问题次数"): "1"}}), who="张三",
                                source="q2.csv")
         st.import_observations(zichuan, quarter("2022Q3"), who="张三", source="q3.csv")
