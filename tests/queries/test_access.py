@@ -11,7 +11,7 @@ import pytest
 from queries.access import ScopedStore, scoped, unit_choices
 from queries.audit import audit_log
 from queries.data_views import unit_facts
-from queries.league import periods, schemes
+from queries.league import periods, reading_warnings, schemes
 from queries.store import Actor, accounts, objections, workflow
 from queries.trends import metric_long
 from queries.unit import indicator_detail, unit_view
@@ -81,3 +81,21 @@ def test_an_analyst_reads_every_unit_of_a_period_in_review(shared):
     assert detail.at["4.1", "reason"] == "设备故障 1 次 −1"
     facts = unit_facts(analyst, SCHEME, "2022Q2", "B镇")
     assert facts.loc[facts["indicator"] == "4.1", "note"].tolist() == ["", "B镇的备注"]
+
+
+def test_reading_warnings_and_stored_problems_follow_the_scope(shared):
+    """A reading warning names its unit (period, entity, indicator): a town reads its own unit's only, the analyst
+    every unit's in periods it may see; values the engine refuses (stored problems) are for the office's data page
+    only."""
+    shared.con.execute("""INSERT INTO result_warnings VALUES
+        ('zichuan-2022', '2022Q2', '2022Q2 A镇 指标 8.4', '读法甲'), ('zichuan-2022', '2022Q2', '2022Q2 B镇 指标 8.4', '读法乙'),
+        ('zichuan-2022', '2022Q3', '2022Q3 A镇 指标 8.4', '草稿期')""")
+    shared.con.execute("INSERT INTO stored_problems VALUES ('zichuan-2022', '2022Q2', 'A镇', '4.1', '未设', '有', '请填写1或0')")
+    assert reading_warnings(shared, SCHEME, "2022Q2") == ["2022Q2 A镇 指标 8.4：读法甲", "2022Q2 B镇 指标 8.4：读法乙"]
+    assert reading_warnings(as_account(shared, "analyst"), SCHEME, "2022Q2") == [
+        "2022Q2 A镇 指标 8.4：读法甲", "2022Q2 B镇 指标 8.4：读法乙"]
+    assert reading_warnings(as_account(shared, "a-town"), SCHEME, "2022Q2") == ["2022Q2 A镇 指标 8.4：读法甲"]
+    for name in ("a-town", "analyst"):
+        assert reading_warnings(as_account(shared, name), SCHEME, "2022Q3") == []
+        with as_account(shared, name).reading() as cur:
+            assert cur.execute("SELECT count(*) FROM stored_problems").fetchone() == (0,)
