@@ -1,15 +1,23 @@
 """Helpers shared by CLI verbs: loading rubrics, printing problems, atomic file writes."""
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
+from cli.faults import describe
+from documents.neutralise import write_csv, write_csv_rows
+from queries.store.door import Actor
 from scoring.exact import round4
-from scoring.problems import InputError
+from scoring.limits import current
+from scoring.listing import PROBLEM_COLUMNS, problem_lines, problem_rows
+from scoring.problems import Problem
 from scoring.rubric import Rubric, RubricError, load_rubric
 
 EXIT_BAD_INPUT = 2
@@ -27,8 +35,24 @@ def get_rubric(ref: str) -> Rubric:
         raise CliError(str(exc)) from None
 
 
-def report(exc: InputError) -> None:
-    print(str(exc), file=sys.stderr)
+def add_problems_option(p) -> None:
+    p.add_argument("--problems", metavar="FILE", help="write every problem (errors and warnings) to this CSV: "
+                                                       "severity, where, message (UTF-8 with BOM)")
+
+
+def report(problems: list[Problem], problems_file: str | None = None, count: bool = True) -> None:
+    """Problems on stderr — at most :attr:`~scoring.limits.Limits.problems_listed`, then "另有 N 个问题未列出" —
+    and all of them in ``problems_file`` when given. ``count``: start with the number of errors."""
+    for line in problem_lines(problems, current().problems_listed, count=count):
+        print(line, file=sys.stderr)
+    if problems_file:
+        write_problems(problems, problems_file)
+
+
+def write_problems(problems: list[Problem], path: str | Path) -> None:
+    """Every problem as a CSV (severity, where, message; UTF-8 with BOM for Excel), written row by row and
+    atomically."""
+    _write_atomic([(path, lambda fh: write_csv_rows(fh, PROBLEM_COLUMNS, problem_rows(problems)))], bom=True)
 
 
 def league_columns(rubric: Rubric, league: pd.DataFrame) -> pd.DataFrame:
@@ -54,22 +78,31 @@ def detail_columns(rubric: Rubric, detail: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool = False) -> None:
-    """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing: every file goes to a temp file beside its
-    target first and is renamed only once all were written, so a failure leaves no output half-written.
-    An unwritable path is a :class:`CliError` (exit 2), never a traceback."""
+    """Write CSVs (UTF-8; ``bom=True`` for Excel) all-or-nothing (see :func:`_write_atomic`). Text cells are
+    neutralised against formula injection (``documents.neutralise``; numbers stay numbers, and "-3.0000" is a
+    plain number and is kept)."""
+    _write_atomic([(path, lambda fh, frame=frame: write_csv(fh, frame)) for frame, path in outputs], bom)
+
+
+def _write_atomic(jobs: list[tuple[str | Path, Callable[[TextIO], None]]], bom: bool = False) -> None:
+    """Run each ``write(fh)`` into a temp file beside its target; rename them all only once all were written,
+    so a failure (disk full…) leaves no output half-written. An unwritable path is a :class:`CliError` (exit 2),
+    never a traceback."""
     temps: list[tuple[str, Path]] = []
     try:
-        for frame, path in outputs:
+        for path, write in jobs:
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                frame.to_csv(fh, index=False)
+                write(fh)
         for tmp, path in temps:
             os.replace(tmp, path)
     except OSError as exc:
-        raise CliError(f"无法写入输出文件 (cannot write output): {exc.filename or ''} {exc.strerror or exc}") from None
+        what, todo = describe(exc)
+        raise CliError(f"无法写入输出文件 (cannot write output): {exc.filename or ''}：{what}（{exc.strerror or exc}）；"
+                       f"{todo}。已有的输出文件保持原样 (nothing was half-written)") from None
     finally:
         for tmp, _ in temps:
             if os.path.exists(tmp):
@@ -79,3 +112,8 @@ def write_csvs_atomic(outputs: list[tuple[pd.DataFrame, str | Path]], bom: bool 
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> None:
     """One CSV via :func:`write_csvs_atomic`."""
     write_csvs_atomic([(frame, path)], bom)
+
+
+def cli_actor(args) -> Actor:
+    """Who acts from the command line: the OS account, with the name declared by ``--who`` (if any) beside it."""
+    return Actor(getpass.getuser(), "cli", declared=(getattr(args, "who", None) or "").strip())

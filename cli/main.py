@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import bench_cmd, data_cmds, notice_cmd, score_cmd, serve_cmd, store_cmds
+from cli import analysis_cmds, bench_cmd, data_cmds, notice_cmd, score_cmd, serve_cmd, store_cmds, user_cmds
 from cli.common import EXIT_BAD_INPUT, CliError
+from cli.faults import FAULTS, fault_message
 from scoring.rubric import load_rubric, preset_ids
 
 
@@ -22,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_parser(sub)
     store_cmds.add_parsers(sub)
     data_cmds.add_parsers(sub)
+    analysis_cmds.add_parsers(sub)
+    user_cmds.add_parsers(sub)
     serve_cmd.add_parser(sub)
     notice_cmd.add_parser(sub)
     bench_cmd.add_parser(sub)
@@ -36,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CliError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FAULTS as exc:  # disk full, read-only or damaged store, unreadable file: a message, never a trace
+        print(f"错误 error: {fault_message(exc, args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

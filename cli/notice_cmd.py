@@ -3,7 +3,9 @@
     flagboard notice --db STORE --rubric ID --period P [--group G] [--number 文号] [--date D] --out 通报.docx|.pdf|.xlsx
 
 The same document the 红旗评选 page makes: from the published snapshot when the period is published and locked,
-with the scheme's stored 发文单位 and 落款. The file is written whole or not at all.
+with the scheme's stored 发文单位 and 落款; a period in 草稿 or 公示 gives a notice marked 草稿 / 公示稿 (title, and a
+note on stderr). An office action: the command line acts on the store file as its administrator. The file is
+written whole or not at all.
 """
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def run(args) -> int:
     rubric = get_rubric(args.rubric)
     if not Path(args.db).exists():
         raise CliError(f"数据库文件不存在 (no store at {args.db})")
-    with open_store(args.db, read_only=True) as store:
+    with open_store(args.db) as store:  # read-write: a store made before period statuses is migrated first
         if args.period not in periods(store, rubric.id):
             raise CliError(f"{args.period} 没有 {rubric.id} 的评分结果 (no results for this period)")
         known = groups(store, rubric.id, args.period)
@@ -88,6 +90,9 @@ def run(args) -> int:
     if not facts["issuer"]:
         print("提醒：本方案尚未设置发文单位和落款（在看板“红旗评选”页设置），通报中以“（发文单位未设置）”代替。",
               file=sys.stderr)
+    if facts["status_mark"]:
+        print(f"注意 note: {args.period} 尚未发布，通报标为“{facts['status_mark']}” (not published: marked "
+              f"{facts['status_mark']})", file=sys.stderr)
     if not meta.number:
         print("提醒：未给出文号 (--number)，文号处留空。", file=sys.stderr)
     if not drawn:

@@ -1,12 +1,17 @@
 """Serialise what a page shows: CSV (UTF-8 with BOM, so Excel reads Chinese), XLSX, Parquet, and chart PNGs.
 
-Only formats here (and the notice chart's drawing, through documents/), no numbers are computed: the frames come from ``queries`` read models as shown.
+Only formats here (and the notice chart's drawing, through documents/), no numbers are computed: the frames come
+from ``queries`` read models as shown. Every text cell (and header) of a CSV or XLSX is neutralised against formula
+injection (``documents.neutralise``): a unit, note or account name beginning with ``=``, ``+``, ``-`` or ``@``
+never becomes a live formula.
 """
 from __future__ import annotations
 
 import io
 
 import pandas as pd
+
+from documents.neutralise import neutral_frame, write_csv, write_csv_rows
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,14 +29,24 @@ def for_download(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM (Excel opens it with the Chinese intact), no index."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM (Excel opens it with the Chinese intact), no index, cells neutralised."""
+    buf = io.StringIO()
+    write_csv(buf, frame)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def rows_csv_bytes(header, rows) -> bytes:
+    """A CSV (UTF-8 with BOM) written row by row from an iterable, cells neutralised: for long lists (problems)."""
+    buf = io.StringIO()
+    write_csv_rows(buf, header, rows)
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "数据") -> bytes:
+    """One sheet, cells neutralised (openpyxl would write a text starting with ``=`` as a live formula)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+        neutral_frame(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
     return buf.getvalue()
 
 

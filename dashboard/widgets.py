@@ -6,15 +6,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports
-from dashboard.state import UNIT, Picked, db_path, group_label, picked, rubric, write_link
+from dashboard import exports, status
+from dashboard.plain import plain
+from dashboard.state import (LINKED_UNIT, UNIT, Picked, db_path, group_label, picked, read, rubric, viewer,
+                             write_link)
 from queries.display import BOARD_TITLES, period_label
+from queries.league import reading_warnings
+from queries.workflow import export_mark
 
 DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
 
 
 def empty_store_help() -> None:
-    """How to bring data in, shown instead of a page when the store has no results (never a stack trace)."""
+    """How to bring data in, shown instead of a page when the store has no results (never a stack trace); a town
+    or analyst account is told that nothing is in 公示 or published yet."""
+    if viewer().role != "office":
+        st.info("还没有公示或已发布的结果 (nothing in public review or published yet)。请等待区政务服务管理办公室公示。")
+        return
     st.info("数据库中还没有评分结果 (the store has no results yet)。请先导入观测数据。")
     st.markdown(
         "**导入数据的方法 (how to import data)**\n\n"
@@ -36,6 +44,10 @@ def pick_unit(units: list[str], key: str) -> str:
         st.session_state.pop(key, None)
     entity = st.sidebar.selectbox("单位 unit", units, index=units.index(remembered) if remembered in units else 0,
                                   key=key)
+    linked = st.session_state.pop(LINKED_UNIT, None)
+    if linked and linked not in units:  # e.g. a town sent a link to, or clicked the row of, another unit
+        st.info(f"所选单位不在您可查看的范围内（镇街账户只能查看本单位 a town account opens its own unit only），"
+                f"现显示“{plain(entity)}”。")
     st.session_state[UNIT] = entity
     write_link(unit=entity)
     return entity
@@ -59,19 +71,26 @@ def header(title: str, picked: Picked, subject: str = "") -> None:
     title = BOARD_TITLES[rub.period_kind] if title == "榜单" else title
     parts = [period_label(picked.period, rub.period_kind)]
     if len(picked.groups) > 1:
-        parts.append(group_label(picked.grp))
-    st.title(f"{title}" + (f" · {subject}" if subject else ""))
-    st.caption(f"{rub.name}（{picked.scheme}） · " + " · ".join(parts))
+        parts.append(plain(group_label(picked.grp)))
+    st.title(f"{title}" + (f" · {plain(subject)}" if subject else ""))
+    st.caption(f"{plain(rub.name)}（{plain(picked.scheme)}） · " + " · ".join(parts))
+    status.banner(picked.scheme, picked.period)
     if picked.is_demo:
         st.warning(DEMO_BANNER, icon=":material/science:")
+    readings = read(reading_warnings, picked.scheme, picked.period)
+    if readings:
+        with st.expander(f"评分读法提醒：{len(readings)} 处结果由细则的读法决定（原文可有两种理解）", icon=":material/info:"):
+            for line in readings:
+                st.text(line)
 
 
 def card(label: str, value: str, note: str = "", key: str | None = None, width="stretch") -> None:
-    """A bordered headline card: label, a big value, a small note."""
+    """A bordered headline card: label (Markdown: escape user text in it), a big value, a small note (plain text:
+    unit names are shown as typed)."""
     with st.container(border=True, key=key, width=width):
         st.metric(label, value)
         if note:
-            st.caption(note)
+            st.caption(plain(note))
 
 
 CARD_WIDTH = "stretch"  # cards share a wrapping row: four across on a desktop, two by two on a phone (390 px)
@@ -161,6 +180,10 @@ def _export(kind: str, frame: pd.DataFrame, sheet: str) -> bytes:
 def downloads(frame: pd.DataFrame, name: str, key: str, parquet: bool = False, sheet: str = "数据") -> None:
     """Download buttons for exactly the shown table (list columns as 'a→b→c' text)."""
     flat = exports.for_download(frame)
+    choice = picked()
+    mark = read(export_mark, choice.scheme, choice.period) if choice else ""
+    if mark:  # a period not 已发布: its files say so in their name and (XLSX) sheet title
+        name, sheet = f"{mark}_{name}", f"{sheet}（{mark}）"
     kinds = [("csv", "下载 CSV", "text/csv"), ("xlsx", "下载 XLSX", exports.XLSX_MIME)]
     if parquet:
         kinds.append(("parquet", "下载 Parquet", "application/octet-stream"))

@@ -1,1 +1,2 @@
-"""Documents made from the store: the XLSX template, the 通报 notice (XLSX and PDF) and backups."""
+"""Files Flagboard renders for people from the store: the XLSX template, the 通报 notice, backups, and safe
+spreadsheet cells (neutralise)."""

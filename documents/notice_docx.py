@@ -2,8 +2,9 @@
 
 Laid out after the usual shape of an official notice: the 发文单位 in red at the head, the 文号 under it, a red
 rule, the title, the body (first lines indented two characters), the table, the chart, then the 落款 and the date
-on the right with room above them for the seal; the table and the chart follow as the 附件 on a new page. Text is set in 仿宋/宋体 (East Asian font names, which Word and
-WPS have), numbers with the display decimals. Every cell and line passes :func:`documents.cells.cell_text`.
+on the right with room above them for the seal; the table and the chart follow as the 附件 on a new page. Text is
+set in 仿宋/宋体 (East Asian font names, which Word and WPS have), numbers with the display decimals. Text is
+written as it is (a Word document runs no formulas: no formula neutralising here, unlike the XLSX exports).
 """
 from __future__ import annotations
 
@@ -13,13 +14,10 @@ import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-
-from documents.cells import cell_text
-from docx.enum.text import WD_BREAK
 
 from documents.notice import (SEAL_PLACE, NoticeMeta, attachment_line, cells_of, date_words, issuer, signature,
                               statements, title)
@@ -30,7 +28,7 @@ BODY_FONT, HEAD_FONT = "仿宋", "宋体"
 
 def _run(paragraph, text: str, size: float, bold: bool = False, colour: RGBColor | None = None,
          font: str = BODY_FONT):
-    run = paragraph.add_run(cell_text(text))
+    run = paragraph.add_run(str(text))
     run.font.size, run.font.bold = Pt(size), bold
     run.font.name = font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)

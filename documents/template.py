@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from documents.neutralise import neutral
 from queries.data_views import store_units
 from queries.store import Store
 from scoring.exact import fmt_points
@@ -130,7 +131,7 @@ def _validation(spec: ItemSpec, list_ref: str | None) -> DataValidation:
 def _list_column(ws, col: int, title: str, values: list[str]) -> str:
     ws.cell(row=1, column=col, value=title)
     for i, v in enumerate(values, start=2):
-        ws.cell(row=i, column=col, value=v)
+        ws.cell(row=i, column=col, value=neutral(v))  # unit names: never a live formula
     letter = get_column_letter(col)
     return f"'{LIST_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
 
@@ -190,7 +191,7 @@ def build_template(rubric: Rubric, period: str, units: pd.DataFrame) -> bytes:
     for c in range(1, len(columns) + 1):
         data.cell(row=1, column=c).font, data.cell(row=1, column=c).fill = Font(bold=True), HEADER_FILL
     for rec in rows[columns].itertuples(index=False):
-        data.append([v if v != "" else None for v in rec])
+        data.append([neutral(v) if v != "" else None for v in rec])  # a unit named "=x" is written as text
     for c, width in enumerate([10, 18, 10, 16, 12, 14, 24, 10][: len(columns)], start=1):
         data.column_dimensions[get_column_letter(c)].width = width
         if columns[c - 1] != "value":

@@ -2,7 +2,7 @@
 
 -- name: audit_rows*
 -- Returns audit rows of a scheme, newest first, filtered by period and unit through their scope (empty = all).
-SELECT a.audit_id, a.ts, a.who, a.action, a.period, a.entity, a.detail, a.why
+SELECT a.audit_id, a.ts, a.who, a.action, a.period, a.entity, a.detail, a.why, a.via, a.declared
 FROM audit a
 WHERE ($scheme = '' OR a.scheme = $scheme)
   AND ($period = '' OR EXISTS (SELECT 1 FROM audit_scope s WHERE s.audit_id = a.audit_id AND s.period = $period))

@@ -21,3 +21,7 @@ ORDER BY period, entity;
 -- name: scheme_units*
 -- Returns every unit with results in a scheme, by name (the order that gives each unit its chart colour).
 SELECT DISTINCT entity FROM results WHERE scheme = $scheme ORDER BY entity;
+
+-- name: reading_warnings*
+-- Returns the warnings of readings that decided an outcome when a period was scored (where, message), by unit.
+SELECT "where", message FROM result_warnings WHERE scheme = $scheme AND period = $period ORDER BY "where";

@@ -1,6 +1,7 @@
 """Read model of the notice (通报): the facts it states, from the period's published snapshot once the period is
 published and locked (已发布: the notice then says exactly what was published, even if the facts changed since),
-else from the current results; and the scheme's stored 发文单位 and 落款.
+else from the current results (a 草稿 or 公示 period's notice says 草稿 / 公示稿 in its title); and the scheme's
+stored 发文单位 and 落款.
 
 The 文号 and the date are not facts of the store: each notice has its own, asked for when it is made.
 """
@@ -12,6 +13,7 @@ from queries.display import component_labels, cutoff_of, final_formula, period_l
 from queries.league import award_column, group_league, headline
 from queries.publication import publication, published_league
 from queries.store import Store, notice_settings
+from queries.workflow import export_mark
 from scoring.rubric import Rubric
 
 NOTICE_FIRST = ["名次", "单位"]  # then the components, 总分, 等次 and the award, as a notice lists them
@@ -72,4 +74,5 @@ def notice_facts(store: Store, scheme: str, period: str, grp: str | None = None)
         "is_demo": bool(league["is_demo"].any()) if len(league) else False,
         "group": str(league["grp"].iloc[0]) if len(league) else "", "source": source,
         "issuer": settings.issuer, "signature": settings.signature,
+        "status_mark": export_mark(store, scheme, period),  # 草稿 / 公示稿 in the title until 已发布
     }

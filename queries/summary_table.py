@@ -5,7 +5,8 @@ Two layouts of several periods:
 - ``stacked`` (上下堆叠): one row per period and unit; columns grouped by category (category over indicator);
 - ``side`` (左右并排): one row per unit; for each period its 小计s, components, 总分, 名次, 等次 (period over column).
 Each column carries its two header levels (:attr:`SummaryTable.header`), so the XLSX export merges the upper one.
-Numbers are rounded for display once here; a 小计 is the sum of the exact (4-decimal) points, then rounded.
+Numbers are rounded for display once here; a 小计 is the sum of the exact (4-decimal) points, then rounded. A table
+with a period not yet 已发布 says 草稿 / 公示稿 in its title (:func:`queries.workflow.export_mark`).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pandas as pd
 from queries.display import category_heading, component_labels, ordered, period_label, round_to, top_grade
 from queries.statements import beside
 from queries.store import Store
+from queries.workflow import export_mark
 
 SQL = beside(__file__)
 LAYOUTS = {"stacked": "上下堆叠（每期一组行）", "side": "左右并排（每期一组列）"}
@@ -34,6 +36,7 @@ class SummaryTable:
     number_columns: tuple[str, ...]
     decimals: int = 2
     layout: str = "stacked"
+    marks: tuple[str, ...] = ()  # 草稿 / 公示稿 when a period is not yet 已发布 (in the title and the file name)
 
 
 def _columns(rubric) -> list[tuple[str, str, str, tuple[str, ...], bool]]:
@@ -98,7 +101,9 @@ def summary_table(store: Store, scheme: str, periods: tuple[str, ...], grp: str 
     totals = store.read(SQL.summary_totals, **args)
     comps = store.read(SQL.summary_components, **args)
     words = [period_label(p, rubric.period_kind) for p in periods]
+    marks = tuple(dict.fromkeys(m for m in (export_mark(store, scheme, p) for p in periods) if m))
     title = f"{rubric.name}考核得分汇总表（{'、'.join(words) if len(words) <= 3 else words[0] + '至' + words[-1]}）"
+    title += f"（{'、'.join(marks)}）" if marks else ""
     blocks = [(p, *_period_block(rubric, points, totals, comps, p, layout == "side")) for p in periods
               if (totals["period"] == p).any()]
     if layout == "stacked":
@@ -120,4 +125,4 @@ def summary_table(store: Store, scheme: str, periods: tuple[str, ...], grp: str 
                 header.append((period_label(p, rubric.period_kind), column))
     numbers = tuple(c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]))
     return SummaryTable(title=title, frame=frame.reset_index(drop=True), header=tuple(header),
-                        number_columns=numbers, decimals=rubric.display_decimals, layout=layout)
+                        number_columns=numbers, decimals=rubric.display_decimals, layout=layout, marks=marks)

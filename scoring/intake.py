@@ -1,6 +1,10 @@
 """Reading an observation file safely — the one way in for the CLI, the data page and imports.
 
-File-level safety before any row is read: size, real type, macros, formulas, CSV shape.
+File-level safety before any row is read: size, real type, macros, formulas, CSV shape, and budgets (an XLSX
+sheet's cells and columns, streamed before calamine allocates anything: :mod:`scoring.xlsx_scan`; a CSV's line
+length and header width: :func:`scoring.reader.csv_size_problems`). After reading, the text is normalised
+(:mod:`scoring.normalise`) and look-alike unit names are refused (:mod:`scoring.lookalike`). The CLI and the
+data page run all of this in a memory- and time-limited child process (:mod:`scoring.isolated`).
 
 A clerk's file is refused, with a message saying what to do, when it is larger than :data:`MAX_BYTES`, when
 its content is not what its name says (content sniffing, not only the extension), when it is a
@@ -14,22 +18,24 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
 
-from scoring.problems import InputError, Problem
-from scoring.reader import data_sheet, decode_csv, read_csv_bytes, read_xlsx_bytes
+from scoring.limits import Limits, current
+from scoring.lookalike import lookalike_problems
+from scoring.normalise import screen
+from scoring.problems import InputError, Problem, errors_only
+from scoring.reader import data_sheet, read_csv_encoded, read_sheet
+from scoring.xlsx_scan import NotPlainXml, scan_workbook
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a quarter of a district is well under 1 MB
 MAX_UNPACKED = 400 * 1024 * 1024  # an XLSX that unpacks to more than this is refused (zip bomb)
 ACCEPTED = (".csv", ".xlsx")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @dataclass
@@ -93,44 +99,19 @@ def check_file(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
 # --- CSV --------------------------------------------------------------------------------------------------
 
 
-def read_csv_checked(name: str, raw: bytes) -> Upload:
-    _, encoding = decode_csv(raw)
+def read_csv_checked(name: str, raw: bytes, limits: Limits) -> Upload:
+    obs, encoding = read_csv_encoded(raw, name, limits)
     notices = []
     if encoding != "utf-8-sig":
         notices.append(Problem(f"文件 {name}", "文件编码是 GBK/GB18030（Excel 中文版常见），已自动识别 "
                                              "(decoded as GB18030)", "warning"))
-    return Upload(read_csv_bytes(raw, name), "csv", notices)
+    return Upload(obs, "csv", notices)
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → path of its XML part inside the package."""
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out = {}
-    for sheet in book.iter(f"{_MAIN_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
-        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return out
-
-
-def formula_cells(xml: bytes) -> list[str]:
-    """References (E5) of the cells of a sheet's XML that hold a formula (an ``<f>`` element)."""
-    if not _FORMULA.search(xml):
-        return []
-    cells = []
-    for _, el in ElementTree.iterparse(io.BytesIO(xml)):
-        if el.tag.endswith("}c") or el.tag == "c":
-            if any(child.tag.endswith("}f") or child.tag == "f" for child in el):
-                cells.append(el.get("r", "?"))
-            el.clear()
-    return cells
-
-
-def read_xlsx_checked(name: str, raw: bytes) -> Upload:
+def read_xlsx_checked(name: str, raw: bytes, limits: Limits) -> Upload:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -148,12 +129,20 @@ def read_xlsx_checked(name: str, raw: bytes) -> Upload:
     if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
         raise _refuse(name, "工作簿解压后过大，疑似异常文件 (unpacks to more than 400 MB)")
     try:
+        scans, too_big = scan_workbook(zf, limits)
+    except NotPlainXml as exc:
+        raise _refuse(name, str(exc)) from None
+    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+        raise _refuse(name, f"文件已损坏，无法作为 Excel 工作簿读取 (corrupt XLSX: {exc})") from None
+    if too_big:
+        raise InputError([Problem(f"文件 {name}", message) for message in too_big])
+    try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        sheet, ignored = data_sheet(wb)
+        loaded: dict = {}
+        sheet, ignored = data_sheet(wb, loaded)
     except Exception as exc:  # calamine raises its own error types on damaged workbooks
         raise _refuse(name, f"无法读取工作簿 (cannot read workbook): {exc}") from None
-    part = _sheet_paths(zf).get(sheet)
-    cells = formula_cells(zf.read(part)) if part in names else []
+    cells = scans[sheet].formulas if sheet in scans else []
     if cells:
         raise InputError([Problem(f"{sheet}!{ref}", "这是公式单元格 (formula)：只能导入数值。请选中数据，复制后"
                                                     "“选择性粘贴 → 数值”，再保存导入") for ref in cells])
@@ -161,7 +150,7 @@ def read_xlsx_checked(name: str, raw: bytes) -> Upload:
     if ignored:
         notices.append(Problem(f"文件 {name}", f"只读取了工作表“{sheet}”；其他工作表已忽略：{'、'.join(ignored)} "
                                              f"(other sheets ignored)", "warning"))
-    return Upload(read_xlsx_bytes(raw, name), "xlsx", notices)
+    return Upload(read_sheet(wb, sheet, loaded), "xlsx", notices)
 
 
 # --- reporting ------------------------------------------------------------------------------------------------
@@ -182,23 +171,56 @@ def in_file_order(problems: list[Problem]) -> list[Problem]:
 # --- entry points ---------------------------------------------------------------------------------------------
 
 
-def read_upload(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> Upload:
-    """Check then read an uploaded file (CSV or XLSX). Raises :class:`InputError` with every problem found."""
+def _screened(upload: Upload, limits: Limits) -> Upload:
+    """Normalise the rows and refuse look-alike unit names within the file; errors raise with the warnings."""
+    obs, problems = screen(upload.obs, limits)
+    problems += lookalike_problems(obs["entity"], obs["line"])
+    if errors_only(problems):
+        raise InputError(in_file_order(upload.notices + problems))
+    return Upload(obs, upload.kind, upload.notices + in_file_order(problems))
+
+
+def read_upload(name: str, raw: bytes, max_bytes: int = MAX_BYTES, limits: Limits | None = None) -> Upload:
+    """Check then read an uploaded file (CSV or XLSX). Raises :class:`InputError` with every problem found.
+
+    In-process and unbounded in memory beyond the budgets of ``limits``: servers and the CLI call
+    :func:`scoring.isolated.read_upload_isolated`, which runs this in a limited child process."""
+    limits = limits or current()
     kind = check_file(name, raw, max_bytes)
     try:
-        return read_csv_checked(name, raw) if kind == "csv" else read_xlsx_checked(name, raw)
-    except InputError:
+        upload = read_csv_checked(name, raw, limits) if kind == "csv" else read_xlsx_checked(name, raw, limits)
+    except (InputError, MemoryError):  # a MemoryError is the parsing child's to report (scoring.isolated)
         raise
     except Exception as exc:  # a reader failure is a message, never a trace
         raise _refuse(name, f"无法读取文件内容 (cannot read file): {exc}") from None
+    return _screened(upload, limits)
 
 
-def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> Upload:
-    """:func:`read_upload` for a file on disk; the size is checked before the file is read."""
+def path_problem(path: str | Path, max_bytes: int = MAX_BYTES) -> InputError | None:
+    """Why a file on disk cannot be read (missing, not a file, unreadable, too large), or None."""
     path = Path(path)
-    if not path.is_file():
-        raise _refuse(path.name, f"文件不存在 (file not found): {path}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise _too_large(path.name, size, max_bytes)
-    return read_upload(path.name, path.read_bytes(), max_bytes)
+    try:
+        if not path.exists():
+            return _refuse(path.name, f"文件不存在 (file not found): {path}")
+        if not path.is_file():
+            return _refuse(path.name, f"这不是一个文件（可能是文件夹）(not a file): {path}")
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        return _refuse(path.name, f"无法打开文件 (cannot open file): {path}: {exc.strerror or exc}；"
+                                  f"请检查文件权限 (check permissions)")
+    return _too_large(path.name, size, max_bytes) if size > max_bytes else None
+
+
+def read_path(path: str | Path, max_bytes: int = MAX_BYTES, limits: Limits | None = None) -> Upload:
+    """:func:`read_upload` for a file on disk; the size is checked before the file is read."""
+    problem = path_problem(path, max_bytes)
+    if problem:
+        raise problem
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(path.name, f"读取文件失败 (cannot read file): {path}: {exc.strerror or exc}") from None
+    return read_upload(path.name, raw, max_bytes, limits)

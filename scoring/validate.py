@@ -26,7 +26,7 @@ from scoring.kinds import ItemSpec
 from scoring.phases import split_period
 from scoring.problems import Problem
 from scoring.rubric import Indicator, Rubric
-from scoring.rules.base import ScoreContext
+from scoring.rules.base import Rule, ScoreContext
 
 PERIOD_PATTERNS = {
     "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "2022Q3"),
@@ -209,29 +209,42 @@ def check_duplicates(b: Batch) -> None:
 
 
 def check_rules(b: Batch) -> None:
-    """Each rule's own checks and warnings, on its indicator's rows (key columns as Categoricals)."""
+    """Each rule's own checks and warnings, on its indicator's rows (key columns as Categoricals); rules that
+    declare none (the base class's hooks) are skipped without slicing their rows."""
     obs = b.obs
-    sizes = _group_sizes(b)
-    ctx = ScoreContext(tie_method=b.rubric.tie_method, group_sizes=sizes)
-    coded = obs.assign(**{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
-                          for c, (codes, uniques) in (("period", (b.period, b.periods)),
-                                                      ("entity", (b.entity, b.entities)))
-                          if len(obs) and all(isinstance(u, str) for u in uniques)})
+    ctx = ScoreContext(tie_method=b.rubric.tie_method, group_sizes=_group_sizes(b))
+    coded = None
     for ind in b.rubric.indicators:
+        rule = type(ind.rule)
+        if rule.check is Rule.check and rule.warnings is Rule.warnings:
+            continue
         mine = [r for s, r in b.rows_of.items() if b.specs[s][0].code == ind.code]
-        if mine:
-            rows = coded.iloc[np.sort(np.concatenate(mine))]
-            b.problems.extend(ind.rule.check(rows, ind, ctx))
-            b.problems.extend(ind.rule.warnings(rows, ind, ctx))
+        if not mine:
+            continue
+        if coded is None:  # the columns rules read, the key columns as Categoricals: cheap to slice
+            coded = obs[[c for c in RULE_COLUMNS if c in obs.columns]].assign(
+                **{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+                   for c, (codes, uniques) in (("period", (b.period, b.periods)), ("entity", (b.entity, b.entities)))
+                   if len(obs) and all(isinstance(u, str) for u in uniques)})
+        rows = coded.iloc[np.sort(np.concatenate(mine))]
+        b.problems.extend(ind.rule.check(rows, ind, ctx))
+        b.problems.extend(ind.rule.warnings(rows, ind, ctx))
+
+
+RULE_COLUMNS = ["period", "group", "entity", "indicator", "item", "value", "ref", "num", "line"]
 
 
 def _group_sizes(b: Batch) -> dict[tuple[str, str], int]:
     """Units per (period, group) among the rows that name a valid period and entity."""
-    ok = ~b.bad_period & ~b.no_entity & ~b.unknown_entity
-    if not ok.any():
+    ok = np.flatnonzero(~b.bad_period & ~b.no_entity & ~b.unknown_entity)
+    if not len(ok):
         return {}
-    units = b.obs.loc[ok, ["period", "group", "entity"]].drop_duplicates(["period", "entity"])
-    return {(str(p), str(g)): int(n) for (p, g), n in units.groupby(["period", "group"], sort=False).size().items()}
+    group, groups = text_codes(b.obs["group"])
+    first = ok[first_rows(pd.factorize(b.unit[ok])[0])]  # one row per unit
+    key = b.period[first].astype("int64") * max(len(groups), 1) + group[first]
+    keys, counts = np.unique(key, return_counts=True)
+    n_groups = max(len(groups), 1)
+    return {(str(b.periods[k // n_groups]), str(groups[k % n_groups])): int(c) for k, c in zip(keys, counts)}
 
 
 def check_groups(b: Batch) -> None:

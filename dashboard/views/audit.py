@@ -4,6 +4,7 @@ what and why; filterable by period and unit; one row's full detail (before/after
 import streamlit as st
 
 from dashboard import widgets
+from dashboard.plain import plain
 from dashboard.state import picked as sidebar_choice, read
 from queries.audit import audit_filters
 from queries.data_views import audit_detail, audit_table
@@ -13,7 +14,7 @@ ALL = "全部"
 picked = sidebar_choice()
 scheme = picked.scheme if picked else ""
 st.title("审计日志")
-st.caption("谁在何时改了什么、为什么。导入按其涉及的每个期间和单位都能筛选到。" + (f"方案：{scheme}" if scheme else ""))
+st.caption("谁在何时改了什么、为什么。导入按其涉及的每个期间和单位都能筛选到。" + (f"方案：{plain(scheme)}" if scheme else ""))
 
 periods, entities = read(audit_filters, scheme)
 c1, c2 = st.columns(2)
@@ -35,7 +36,7 @@ pick = st.selectbox("查看一条记录的完整内容（新增、修改、删�
 row = rows.loc[rows["编号"] == pick].iloc[0]
 sentences, changes = audit_detail(row["action"], row["detail"])
 with st.container(border=True, key="audit_detail"):
-    st.markdown("\n".join(f"- {s}" for s in sentences) or "（没有更多内容）")
+    st.markdown("\n".join(f"- {plain(s)}" for s in sentences) or "（没有更多内容）")  # names files, units, notes
     if len(changes):
         st.caption(f"逐行变化（审计记录中保存的 {len(changes)} 行；原值/新值为导入或修改前后的取值）")
         st.dataframe(changes, hide_index=True, key="audit_changes", height=min(420, widgets.rows_height(len(changes))))

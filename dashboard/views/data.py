@@ -1,19 +1,28 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
-editor to correct one unit's facts, undo of the latest import or edit, and publish / reopen with a reason.
+editor to correct one unit's facts, undo of the latest import or edit, and the period's life (公示, 退回草稿,
+发布, 重新打开: dashboard/status.py).
 
-Every write goes through the store's write door (one transaction, audited with the name typed at the top);
-a bad file or edit writes nothing and lists every problem with its line or cell.
+Every write goes through the store's write door (one transaction, audited under the signed-in account);
+a bad file or edit writes nothing and lists its problems with their line or cell (the first 500 on the page,
+all of them in a CSV download). An upload is read in a memory- and time-limited child process, so a hostile
+file is a message here and never takes the server down.
 """
 import streamlit as st
 
-from dashboard import widgets
-from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store
+from dashboard import exports, status, widgets
+from dashboard.plain import plain
+from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store, viewer
 from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,
                                 unit_facts)
 from queries.store import Actor, RefusedError
-from scoring.intake import MAX_BYTES, read_upload
+from queries.store.workflow import REVIEW
+from queries.workflow import period_status
+from scoring.intake import MAX_BYTES
+from scoring.isolated import read_upload_isolated
+from scoring.limits import current
+from scoring.listing import PROBLEM_COLUMNS, first_listed, overflow_line, problem_rows
 from scoring.problems import InputError
 from scoring.rubric import preset_ids
 
@@ -22,15 +31,12 @@ st.caption("导入、修改、撤销和发布都记入审计日志（谁、何�
 if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
 
-name = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
-if not name:
-    st.info("请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。")
-    st.stop()
-who = Actor(name, "dashboard")
+who = Actor(viewer().name, "dashboard")  # the signed-in account, recorded in the audit trail
 
 picked = sidebar_choice()
 if picked is not None:
     scheme = picked.scheme
+    status.banner(picked.scheme, picked.period)
 else:  # no results yet, so no sidebar: the same choice, asked here
     scheme = st.selectbox("评估方案 scheme（数据库还没有评分结果，请选择要导入的方案）",
                           read(scheme_choices, preset_ids()), key=SCHEME)
@@ -52,14 +58,22 @@ def default_index(periods: list[str]) -> int:
 
 
 def report(problems, title: str) -> None:
+    """The problems of a file or edit: a count, the first 500 as a table, how many more, and all as a CSV."""
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         st.error(f"{title}：发现 {errors} 处错误，未写入任何数据。请按下表逐条修改后重试。")
     elif problems:
         st.warning("请核对以下提醒（不影响导入）：")
     if problems:
-        st.dataframe(problems_table(problems), hide_index=True, key=f"report_{title}",
-                     height=min(600, widgets.rows_height(len(problems))))
+        shown, rest = first_listed(problems, current().problems_listed)
+        st.dataframe(problems_table(shown), hide_index=True, key=f"report_{title}",
+                     height=min(600, widgets.rows_height(len(shown))))
+        if rest:
+            st.caption(f"{overflow_line(rest)}；可下载全部问题清单。")
+        st.download_button(f"下载全部问题清单（{len(problems):,} 条，CSV）",
+                           exports.rows_csv_bytes(PROBLEM_COLUMNS, problem_rows(problems)),
+                           file_name="问题清单.csv", mime="text/csv", key=f"report_dl_{title}", on_click="ignore",
+                           icon=":material/download:")
 
 
 def import_tab() -> None:
@@ -76,14 +90,14 @@ def import_tab() -> None:
         try:
             data = read(template_file, scheme, period)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.download_button(f"下载 {period} 填写模板（{len(units)} 个单位）", data,
+            st.download_button(f"下载 {plain(period)} 填写模板（{len(units)} 个单位）", data,
                                file_name=f"{scheme}_{period}_模板.xlsx", key="tpl_download", on_click="ignore",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/download:")
     if periods:
-        st.caption(f"库中已有数据的期间：{'、'.join(periods)}")
+        st.caption(f"库中已有数据的期间：{'、'.join(plain(p) for p in periods)}")
 
     st.subheader("2. 上传并检查")
     st.caption(f"CSV（UTF-8 或 GBK）或 XLSX，最大 {MAX_BYTES // 1048576} MB；不接受含公式或宏的文件。")
@@ -91,7 +105,7 @@ def import_tab() -> None:
     if upload is None:
         return
     try:
-        checked = read_upload(upload.name, upload.getvalue())
+        checked = read_upload_isolated(upload.name, upload.getvalue())
     except InputError as exc:
         report(exc.problems, "文件检查")
         return
@@ -109,10 +123,14 @@ def import_tab() -> None:
     if st.button("确认导入", key="import_confirm", type="primary"):
         try:
             batch = s.import_observations(rub, checked.obs, who=who, source=upload.name, why=why)
-        except (InputError, RefusedError) as exc:
-            st.error(f"未导入 (nothing was written)：{exc}")
+        except InputError as exc:
+            report(exc.problems, "导入")
             return
-        done(f"已导入 {upload.name}（批次 #{batch}）。" if batch else f"{upload.name} 与库中数据相同，没有变化。")
+        except RefusedError as exc:
+            st.error(f"未导入 (nothing was written)：{plain(exc)}")
+            return
+        name = plain(upload.name)
+        done(f"已导入 {name}（批次 #{batch}）。" if batch else f"{name} 与库中数据相同，没有变化。")
 
 
 def edit_tab() -> None:
@@ -127,6 +145,9 @@ def edit_tab() -> None:
     locked = bool(state and state["locked"])
     if locked:
         st.warning(f"{period} 已发布并锁定，不能修改。如确需更改，请先在“发布”页重新打开该期间。")
+    elif read(period_status, scheme, period).status == REVIEW:
+        locked = True
+        st.warning(f"{period} 正在公示：数据只能在“异议处理”页通过采纳异议修改，或在“发布”页先退回草稿。")
     facts = read(unit_facts, scheme, period, entity)
     codes = [i.code for i in rub.indicators]
     edited = st.data_editor(
@@ -148,9 +169,9 @@ def edit_tab() -> None:
             report(exc.problems, "修改检查")
             return
         except RefusedError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
-        done(f"已保存 {entity} 在 {period} 的修改（批次 #{batch}）。" if batch else "没有改动，无需保存。")
+        done(f"已保存 {plain(entity)} 在 {plain(period)} 的修改（批次 #{batch}）。" if batch else "没有改动，无需保存。")
 
 
 def pick_fact_period(key: str) -> str | None:
@@ -170,52 +191,33 @@ def undo_tab() -> None:
     if change is None:
         st.info(f"{period} 没有可以撤销的导入或修改。")
         return
-    st.markdown(f"将撤销最近一次改动：**{change_label(change)}**。这些单位恢复为改动前的数据，其他单位不受影响。")
+    st.markdown(f"将撤销最近一次改动：**{plain(change_label(change))}**。这些单位恢复为改动前的数据，其他单位不受影响。")
     why = st.text_input("理由（该期间曾发布时必填）", key="undo_why")
     if st.button("撤销", key="undo_confirm"):
         try:
             info = s.undo_last(scheme, period, who=who, why=why)
-        except (RefusedError, InputError) as exc:
-            st.error(str(exc))
+        except InputError as exc:
+            report(exc.problems, "撤销检查")
             return
-        done(f"已撤销批次 #{info['batch_id']}（{info['source']}），{info['units']} 个单位恢复为此前的数据。")
+        except RefusedError as exc:
+            st.error(plain(exc))
+            return
+        done(f"已撤销批次 #{info['batch_id']}（{plain(info['source'])}），{info['units']} 个单位恢复为此前的数据。")
 
 
 def publish_tab() -> None:
     period = pick_fact_period("pub_period")
     if period is None:
         return
+    status.workflow_panel(scheme, period)
     state = read(publication_state, scheme, period)
-    if state is None:
-        st.markdown(f"{period} 尚未发布。发布后保存当时的榜单并锁定本期：导入、修改、撤销和红旗决定都会被拒绝，直到重新打开。")
-    else:
-        st.markdown(f"{period} 已于 {state['published_at']:%Y-%m-%d %H:%M} 由 {state['who']} 发布"
-                    + ("，**当前已锁定**。" if state["locked"] else
-                       f"；{state['reopened_by']} 已重新打开（理由：{state['reopen_why']}）。"))
+    if state is not None:
         diff = read(publication_differences, scheme, period)
         if diff.empty:
             st.success("当前评分与发布时的榜单一致。")
         else:
             st.warning(f"当前评分与发布时的榜单有 {len(diff)} 处不同（发布的榜单保持不变）：")
             st.dataframe(diff, hide_index=True, key="pub_diff")
-    if state is None or not state["locked"]:
-        note = st.text_input("发布说明（可选）", key="pub_note")
-        if st.button(f"发布 {period}", key="pub_confirm", type="primary"):
-            try:
-                table = s.publish(scheme, period, who=who, why=note)
-            except RefusedError as exc:
-                st.error(str(exc))
-                return
-            done(f"已发布 {period}（{len(table)} 个单位），本期已锁定。")
-    else:
-        why = st.text_input("重新打开的理由（必填）", key="reopen_why")
-        if st.button(f"重新打开 {period}", key="reopen_confirm"):
-            try:
-                s.reopen(scheme, period, who=who, why=why)
-            except RefusedError as exc:
-                st.error(str(exc))
-                return
-            done(f"已重新打开 {period}；发布时的榜单保留，之后的改动会显示为差异。")
 
 
 tabs = st.tabs(["导入", "修改", "撤销", "发布"])

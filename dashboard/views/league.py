@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.navigation import unit_page_title
-from dashboard.state import UNIT, read, rubric
+from dashboard.plain import plain
+from dashboard.state import LINKED_UNIT, UNIT, read, rubric
 from queries.league import TRAIL, league_view
 
 picked = widgets.require_data()
@@ -49,7 +50,7 @@ def _open_unit() -> None:
     selection = st.session_state["league_table"].selection
     rows = list(selection.rows) or [cell[0] for cell in selection.cells]
     if rows:
-        st.session_state[UNIT] = view.table["单位"].iloc[rows[0]]
+        st.session_state[UNIT] = st.session_state[LINKED_UNIT] = view.table["单位"].iloc[rows[0]]
         st.session_state.pop("town_unit", None)
         st.session_state["goto_town"] = True
 
@@ -70,7 +71,7 @@ st.dataframe(shown, column_config=config, hide_index=True, key="league_table", o
 page = unit_page_title(rubric(picked.scheme))
 st.caption(f"点击任一行查看该单位的{page}。分数显示 {d} 位小数（四舍五入）；排名按 4 位小数比较。")
 for note in view.rank_notes:
-    st.info(note, icon=":material/decimal_increase:")
+    st.info(plain(note), icon=":material/decimal_increase:")  # names units
 if st.session_state.pop("goto_town", False):
     st.switch_page("views/town.py")
 widgets.downloads(view.table, f"榜单_{picked.scheme}_{picked.period}", key="league_dl", sheet="榜单")

@@ -3,6 +3,7 @@ trend and what the points lost on each indicator cost (schemes with ``payout`` i
 import streamlit as st
 
 from dashboard import charts, widgets
+from dashboard.plain import plain
 from dashboard.state import read
 from queries.league import scheme_units
 from queries.payout import payout_terms, payout_view
@@ -37,11 +38,11 @@ if view.years.empty:
 
 for n, (row, col) in enumerate(zip(view.years.to_dict("records"), st.columns(len(view.years)))):
     with col:
-        widgets.card(f"{row['合同年度']} · {row['单位']}", f"{row['实付绩效考核金额（元）']:,.2f} 元",
+        widgets.card(f"{plain(row['合同年度'])} · {plain(row['单位'])}", f"{row['实付绩效考核金额（元）']:,.2f} 元",
                      f"年度均分 {row['年度均分']:.2f}（{row['已考核月数']}/{row['应考核月数']} 个月） · {row['支付档次']}",
                      key=f"payout_card_{n}")
 for name in view.negative:
-    st.error(f"{name}：鉴定扣除超过按档次应付金额，实付为负数，请办公室另行处理 (negative net payout)。")
+    st.error(f"{plain(name)}：鉴定扣除超过按档次应付金额，实付为负数，请办公室另行处理 (negative net payout)。")
 if view.incomplete:
     st.warning("以下合同年度尚有月份未考核，年度均分按已考核月份计算：" + "；".join(view.incomplete))
 

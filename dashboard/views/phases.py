@@ -3,6 +3,7 @@ found rectified (schemes with ``phases`` in their rubric, e.g. the Liaoning 2024
 import streamlit as st
 
 from dashboard import widgets
+from dashboard.plain import plain
 from dashboard.state import read, rubric
 from queries.phases import phase_units, phases_view
 
@@ -22,7 +23,7 @@ if not units:
     st.stop()
 entity = widgets.pick_unit(units, key="phases_unit")
 view = read(phases_view, picked.scheme, picked.period, entity)
-st.subheader(entity)
+st.subheader(plain(entity))
 st.dataframe(view.finals, hide_index=True, key="phases_finals",
              column_config=widgets.number_columns(view.finals, ["总分"]))
 

@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import exports, widgets
 from dashboard.navigation import selection_title
-from dashboard.state import clear_caches, read, rubric, store
+from dashboard.plain import plain
+from dashboard.state import clear_caches, read, rubric, store, viewer
 from documents.notice import NoticeMeta, notice_chart, notice_pdf, notice_xlsx
 from documents.notice_docx import notice_docx
 from queries.notice import notice_facts, notice_settings_of
@@ -29,37 +30,38 @@ st.dataframe(view.candidates, hide_index=True, key="sel_candidates",
 
 st.subheader("评选过程")
 with st.container(border=True):
-    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(view.steps, start=1)))
+    st.markdown("\n".join(f"{n}. {plain(step)}" for n, step in enumerate(view.steps, start=1)))  # steps name units
     if view.local_rule:
         st.caption(view.local_rule)
 
 if view.pending:
-    st.warning(f"{view.award_name}：{'、'.join(view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
+    st.warning(f"{view.award_name}：{'、'.join(plain(u) for u in view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
                icon=":material/balance:")
+if view.pending and viewer().role == "office":
+    who = viewer().name  # the signed-in account decides
     with st.form("sel_decision_form"):
-        st.markdown("**记录办公室决定**（写入审计日志，并重新评分本期）")
-        winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True)
-        who = st.text_input("决定人 who", key="sel_who", placeholder="姓名 / 职务")
+        st.markdown(f"**记录办公室决定**（决定人：{plain(who)}；写入审计日志，并重新评分本期）")
+        winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True, format_func=plain)
         why = st.text_area("理由 why", key="sel_why", placeholder="例如：经主任办公会研究决定……")
         submitted = st.form_submit_button("记录决定", type="primary")
     if submitted:
-        if not who.strip() or not why.strip():
-            st.error("请填写决定人和理由 (who and why are required)。未记录任何内容。")
+        if not why.strip():
+            st.error("请填写理由 (why is required)。未记录任何内容。")
         else:
             try:
-                store().record_decision(picked.scheme, picked.period, picked.grp, winner,
-                                        Actor(who.strip(), "dashboard"), why.strip())
+                store().record_decision(picked.scheme, picked.period, picked.grp, winner, Actor(who, "dashboard"),
+                                        why.strip())
             except (RefusedError, InputError) as exc:  # one transaction: nothing half-written
-                st.error(f"未能记录决定 (decision not recorded)：{exc}")
+                st.error(f"未能记录决定 (decision not recorded)：{plain(exc)}")
             else:
                 clear_caches()
-                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {winner}（决定人：{who.strip()}）。"
+                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {plain(winner)}（决定人：{plain(who)}）。"
                 st.rerun()
 if msg := st.session_state.pop("sel_recorded", None):
     st.success(msg)
 if view.decision:
     dec = view.decision
-    st.info(f"办公室决定：{view.mark}授予 **{dec['entity']}**；决定人：{dec['who']}；理由：{dec['why']}；"
+    st.info(f"办公室决定：{view.mark}授予 **{plain(dec['entity'])}**；决定人：{plain(dec['who'])}；理由：{plain(dec['why'])}；"
             f"时间：{dec['ts']}", icon=":material/gavel:")
 
 if view.award_name:
@@ -86,30 +88,30 @@ if years:
 
 st.subheader("导出通报")
 settings = read(notice_settings_of, picked.scheme)
-with st.expander("通报设置：发文单位与落款（本方案的所有通报共用，修改记入审计日志）", expanded=not settings.is_set):
-    with st.form("sel_settings_form"):
-        issuer = st.text_input("发文单位", value=settings.issuer, key="sel_issuer",
-                               placeholder="例如：××区政务服务管理办公室")
-        signature = st.text_input("落款", value=settings.signature, key="sel_signature",
-                                  placeholder="通常与发文单位相同")
-        who_set = st.text_input("修改人 who", key="sel_settings_who", placeholder="姓名 / 职务")
-        saved = st.form_submit_button("保存设置")
-    if saved:
-        try:
-            store().write(Actor(who_set.strip(), "dashboard"), notice_settings.request(picked.scheme),
-                          notice_settings.save, picked.scheme, issuer, signature)
-        except (RefusedError, InputError) as exc:
-            st.error(f"未能保存 (not saved)：{exc}")
-        else:
-            clear_caches()
-            st.session_state["sel_settings_saved"] = "已保存通报设置。"
-            st.rerun()
+if viewer().role == "office":  # the settings are the office's (the write door refuses anyone else too)
+    with st.expander("通报设置：发文单位与落款（本方案的所有通报共用，修改记入审计日志）", expanded=not settings.is_set):
+        with st.form("sel_settings_form"):
+            issuer = st.text_input("发文单位", value=settings.issuer, key="sel_issuer",
+                                   placeholder="例如：××区政务服务管理办公室")
+            signature = st.text_input("落款", value=settings.signature, key="sel_signature",
+                                      placeholder="通常与发文单位相同")
+            saved = st.form_submit_button("保存设置")
+        if saved:
+            try:
+                store().write(Actor(viewer().name, "dashboard"), notice_settings.request(picked.scheme),
+                              notice_settings.save, picked.scheme, issuer, signature)
+            except (RefusedError, InputError) as exc:
+                st.error(f"未能保存 (not saved)：{plain(exc)}")
+            else:
+                clear_caches()
+                st.session_state["sel_settings_saved"] = "已保存通报设置。"
+                st.rerun()
 if msg := st.session_state.pop("sel_settings_saved", None):
     st.success(msg)
 if not settings.is_set:
     st.warning("尚未设置发文单位和落款：通报中将以“（发文单位未设置）”代替。")
 facts_source = read(notice_facts, picked.scheme, picked.period, picked.grp)["source"]
-st.caption(f"通报内容：{facts_source}。包含发文单位、文号、标题、正文、落款、日期和盖章位置；附件为考核结果表和总分图。"
+st.caption(f"通报内容：{plain(facts_source)}。包含发文单位、文号、标题、正文、落款、日期和盖章位置；附件为考核结果表和总分图。"
            "Word（.docx）便于修改后印发，PDF 中的图表为矢量图（文字可检索），XLSX 含原生图表。")
 c1, c2 = st.columns(2)
 number = c1.text_input("文号", key="sel_notice_number", placeholder="例如：×政服办〔2024〕3号")
@@ -121,11 +123,12 @@ if st.button("生成通报文件", key="sel_notice_build", icon=":material/descr
         facts = read(notice_facts, picked.scheme, picked.period, picked.grp)
         images = exports.chart_images(notice_chart(facts))
         st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts, meta),
-                                          "pdf": notice_pdf(facts, images.svg, meta),
+                                          "pdf": notice_pdf(facts, images.svg, meta), "mark": facts["status_mark"],
                                           "docx": notice_docx(facts, images.png, meta), "chart": images.drawn}
 notice = st.session_state.get("sel_notice")
 if notice and notice["key"] == notice_key:
-    name = f"通报_{picked.scheme}_{picked.period}"
+    name = f"{notice['mark']}_" if notice["mark"] else ""
+    name += f"通报_{picked.scheme}_{picked.period}"
     row = st.container(horizontal=True)
     row.download_button("下载通报 Word", notice["docx"], file_name=f"{name}.docx", mime=exports.DOCX_MIME,
                         key="sel_notice_docx", on_click="ignore", icon=":material/download:", type="primary")

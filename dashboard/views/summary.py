@@ -6,11 +6,11 @@ headers, frozen panes, A4 landscape fit to width).
 import streamlit as st
 
 from dashboard import widgets
+from dashboard.plain import plain
 from dashboard.state import read
 from documents.summary_xlsx import summary_xlsx
 from queries.league import periods as scheme_periods
 from queries.summary_table import LAYOUTS, SUBTOTAL, TOTALS_HEADING, summary_table
-
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -43,7 +43,7 @@ keep = [name for name, (upper, _) in zip(frame.columns, table.header)
 shown = frame.loc[keep_rows, keep].reset_index(drop=True)
 header = tuple(h for name, h in zip(frame.columns, table.header) if name in keep)
 
-st.caption(f"{table.title}。点击列标题排序；{SUBTOTAL}为该类别各指标得分之和（按 4 位小数相加后四舍五入，"
+st.caption(f"{plain(table.title)}。点击列标题排序；{SUBTOTAL}为该类别各指标得分之和（按 4 位小数相加后四舍五入，"
            f"所以可能与显示的各项之和相差 0.01）；分数显示 {table.decimals} 位小数。")
 st.dataframe(shown, hide_index=True, key="sum_table", height=min(720, widgets.rows_height(len(shown))),
              column_config={**widgets.number_columns(shown, [c for c in shown.columns if c in table.number_columns],
@@ -51,9 +51,10 @@ st.dataframe(shown, hide_index=True, key="sum_table", height=min(720, widgets.ro
                             "单位": st.column_config.TextColumn("单位", pinned=True)})
 export = type(table)(title=table.title, frame=shown, header=header,
                      number_columns=tuple(c for c in table.number_columns if c in keep), decimals=table.decimals,
-                     layout=layout)
+                     layout=layout, marks=table.marks)
+marked = "".join(f"{m}_" for m in table.marks)  # a period not yet 已发布 says so in the file name too
 st.download_button("下载汇总表 XLSX（可直接打印）", workbook(export),
-                   file_name=f"考核得分汇总表_{picked.scheme}_{'_'.join(chosen)}.xlsx",
+                   file_name=f"{marked}考核得分汇总表_{picked.scheme}_{'_'.join(chosen)}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sum_xlsx",
                    on_click="ignore", icon=":material/download:", type="primary")
 widgets.downloads(shown, f"汇总表_{picked.scheme}", key="sum_dl", parquet=True, sheet="汇总表")

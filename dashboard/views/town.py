@@ -6,17 +6,19 @@ The view is a link: ``?scheme=…&period=…&unit=…`` reopens it (the URL foll
 """
 import streamlit as st
 
-from dashboard import charts, widgets
+from dashboard import charts, status, widgets
 from dashboard.navigation import unit_page_title
+from dashboard.plain import plain
 from dashboard.state import read, rubric
+from queries.access import unit_choices
 from queries.compare import comparison, lost_matrix
 from queries.display import category_names
-from queries.unit import unit_view, units_of
+from queries.unit import unit_view
 
 picked = widgets.require_data()
 rub = rubric(picked.scheme)
 title = unit_page_title(rub)
-units = read(units_of, picked.scheme, picked.period, picked.grp)
+units = read(unit_choices, picked.scheme, picked.period, picked.grp)  # a town account: its own unit only
 if not units:
     widgets.header(title, picked)
     st.info("本期没有评分结果 (no results in this period)。")
@@ -32,7 +34,7 @@ if u.gap_to_cutoff is not None:
     word = "高于" if u.gap_to_cutoff >= 0 else "低于"
     metrics.append((f"距“{u.grade_name}”等次线", f"{u.gap_to_cutoff:+.{d}f}", f"{word}等次线 {u.cutoff:.{d}f} 分"))
 if u.ranked:
-    metrics.append(("距第一名", f"{u.gap_to_leader:+.{d}f}", f"第一名：{u.leader}"))
+    metrics.append(("距第一名", f"{u.gap_to_leader:+.{d}f}", f"第一名：{plain(u.leader)}"))
 if len(u.components) > 1:  # a final that is its one component says it once (总分)
     metrics += [(label, f"{value:.{d}f}", None) for label, value in u.components]
 with st.container(horizontal=True, gap="small", key="town_metrics"):
@@ -47,7 +49,7 @@ st.dataframe(widgets.as_text(u.loss_totals, ["满分", "得分", "失分"], d), 
              column_config={c: st.column_config.TextColumn(c, width="small") for c in ["满分", "得分", "失分"]})
 st.caption(f"各部分显示 {d} 位小数（四舍五入）；减分以扣除的分数显示；带“=”的行由其上各行相加减得到。")
 for note in u.parts_notes:
-    st.info(note, icon=":material/decimal_increase:")
+    st.info(plain(note), icon=":material/decimal_increase:")
 
 TAB_NAMES = [t for t in ("失分在哪里", "逐项对比" if u.ranked else "", "各期失分", "加减分与历史") if t]
 tabs = dict(zip(TAB_NAMES, st.tabs(TAB_NAMES, key="town_tab", on_change="rerun")))
@@ -68,10 +70,10 @@ if u.ranked:
     with tabs["逐项对比"]:
         if tabs["逐项对比"].open:
             cmp = read(comparison, picked.scheme, picked.period, entity, picked.grp)
-            rivals = "、".join(f"{role}（{unit}）" for role, unit in cmp.rivals)
+            rivals = "、".join(f"{role}（{plain(unit)}）" for role, unit in cmp.rivals)
             st.subheader("与第一名和最后一个“好”逐项对比" if u.grade_name else "与第一名逐项对比")
             if not cmp.rivals:
-                st.success(cmp.note)
+                st.success(plain(cmp.note))
             else:
                 st.caption(f"对比：{rivals}。只比较各项得分（不含其他单位的原始记录和原因）；差距 = 本单位得分 − 对方得分，"
                            "负数表示落后，按落后最多的排在前面。")
@@ -136,3 +138,5 @@ with tabs["加减分与历史"]:
             history = u.history.drop(columns=["名次", "参评单位", "中位数", "第一名"])
         st.dataframe(history, hide_index=True, key="town_history",
                      column_config=widgets.number_columns(history, ["总分", "中位数", "第一名"], d))
+
+status.objection_widget(picked.scheme, picked.period, entity)

@@ -5,6 +5,7 @@ from fractions import Fraction
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 from scoring.codes import text_codes
 from scoring.exact import Q, fmt_points, frac, units4
@@ -85,14 +86,22 @@ class Rank(Rule):
         if not ctx.group_sizes or len(rows) == 0:
             return []
         given = rows[(rows["item"] == self.place_item).to_numpy(dtype=bool)]
+        if given.empty:
+            return []
+        keys = given["period"].astype(str).to_numpy(dtype=object) + "\x1f" + given["group"].astype(str).to_numpy(
+            dtype=object)
+        codes, uniques = pd.factorize(keys)
+        sizes = np.array([ctx.group_sizes.get(tuple(k.split("\x1f", 1)), np.inf) for k in uniques], dtype="float64")
+        limit = sizes[codes]
+        bad = np.flatnonzero(given["num"].to_numpy(dtype="float64") > limit)
         problems = []
-        for line, period, group, entity, value, num in zip(given["line"], given["period"], given["group"],
-                                                           given["entity"], given["value"], given["num"]):
-            n = ctx.group_sizes.get((str(period), str(group)))
-            if n is not None and num == num and num > n:
-                where = f"{period}{' ' + str(group) if group else ''}"
-                problems.append(Problem(line, f"{entity} 指标 {ind.code} 的{self.place_item}为 “{value}”，但 {where} "
-                                              f"只有 {n} 个单位参加排名，名次不能大于 {n} (place beyond the {n} units ranked)"))
+        for i in bad:
+            row = given.iloc[i]
+            n = int(limit[i])
+            where = f"{row['period']}{' ' + str(row['group']) if row['group'] else ''}"
+            problems.append(Problem(row["line"], f"{row['entity']} 指标 {ind.code} 的{self.place_item}为 “{row['value']}”，"
+                                                 f"但 {where} 只有 {n} 个单位参加排名，名次不能大于 {n} "
+                                                 f"(place beyond the {n} units ranked)"))
         return problems
 
     def places(self, rows, units, ctx=DEFAULT_CONTEXT) -> np.ndarray:

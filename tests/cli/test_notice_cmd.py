@@ -1,7 +1,6 @@
 """``flagboard notice``: the 通报 from the command line as .docx, .pdf or .xlsx (bad input: exit 2, nothing written)."""
 from __future__ import annotations
 
-import io
 import subprocess
 
 import docx
@@ -30,6 +29,9 @@ def test_docx_with_number_and_date(db, tmp_path, monkeypatch):
     assert lines[1] == "淄政服办〔2022〕7号" and "2022年4月10日" in lines
     assert "担当作为流动红旗：A。" in lines
     assert "尚未设置发文单位和落款" in res.stderr
+    # 2022Q1 is a draft: the notice says so in its title, and on stderr
+    assert "关于淄川区2022年度镇（街道、开发区）政务服务工作评估2022年第1季度结果的通报（草稿）" in lines
+    assert "2022Q1 尚未发布，通报标为“草稿”" in res.stderr
 
 
 def test_xlsx_holds_the_table(db, tmp_path):

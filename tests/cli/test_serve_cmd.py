@@ -1,4 +1,4 @@
-"""``flagboard serve``: every preset's 演示数据 on first start; SIGTERM stops the Streamlit child (which holds the
+"""``flagboard serve``: every preset's 演示数据 and the first accounts on first start; SIGTERM stops the Streamlit child (which holds the
 store's lock), and the child does not outlive a killed parent."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cli.serve_cmd import seed_demo
+from cli.serve_cmd import first_accounts, seed_demo
 from queries.league import schemes
-from queries.store import Store
+from queries.store import Store, accounts
 from scoring.rubric import preset_ids
 from tests.conftest import flagboard_script
 from tests.demo_stores import copy_store, demo_template
@@ -92,9 +92,14 @@ def test_the_child_does_not_outlive_a_killed_parent(started):
     assert wait_until(lambda: not alive(child), 15)
 
 
-def test_first_start_seeds_every_preset(tmp_path, monkeypatch):
+def test_first_start_seeds_every_preset_and_the_first_accounts(tmp_path, monkeypatch):
     db = str(tmp_path / "new.duckdb")
     seed_demo(db)
     with Store(db, read_only=True) as store:
         seeded = schemes(store)
     assert sorted(seeded["scheme"]) == preset_ids() and seeded["is_demo"].all()
+    made = first_accounts(db)  # as on every first start (issue 11): the office, and the 演示 town and analyst
+    assert [(name, what) for name, what, _ in made] == [
+        ("office", "办公室 office（全部权限）"), ("demo-town", "演示 镇街 town：双杨镇"), ("demo-analyst", "演示 分析人员 analyst")]
+    with Store(db, read_only=True) as store:  # the demo town is a town of the flagship, whatever sorts first
+        assert accounts.account(store, "demo-town").units == (("zichuan-2022", "双杨镇"),)

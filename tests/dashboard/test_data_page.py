@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest
 from scoring.intake import read_upload
 from queries.store import Store
 from tests.conftest import csv_bytes, fact, unit
+from tests.dashboard.conftest import open_signed_in, unescaped
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 SCHEME = "zichuan-2022"
+DATA_ROWS = "action NOT IN ('account_add', 'login')"  # the audit rows of data, not of the test's own sign-in
 
 
 def good_csv() -> bytes:
@@ -30,12 +32,10 @@ def rows_of(db: str, sql: str) -> list[tuple]:
 
 
 def open_data_page(db: str, monkeypatch, who: str = "张三") -> AppTest:
+    """The data page, signed in as the office account ``who`` (the audit records it)."""
     monkeypatch.setenv("FLAGBOARD_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = open_signed_in(db, who)
     at.switch_page("views/data.py").run()
-    if who:
-        at.text_input(key="data_who").set_value(who).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -46,7 +46,8 @@ def report_table(at: AppTest):
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [str(e.value) for e in getattr(at, kind)]
+    """The texts of one kind of element as the page shows them (the Markdown escapes of user text removed)."""
+    return [unescaped(str(e.value)) for e in getattr(at, kind)]
 
 
 @pytest.fixture
@@ -61,10 +62,10 @@ def seeded(db, zichuan) -> str:
     return db
 
 
-def test_the_page_asks_for_a_name_first(db, monkeypatch):
-    at = open_data_page(db, monkeypatch, who="")
-    assert texts(at, "info") == ["请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。"]
-    assert len(at.file_uploader) == 0
+def test_the_page_asks_for_no_name_it_records_the_signed_in_account(db, monkeypatch):
+    at = open_data_page(db, monkeypatch, who="李四")
+    assert [t.key for t in at.text_input] == ["tpl_period"]  # no name box: the audit takes the account
+    assert len(at.file_uploader) == 1
 
 
 def test_a_bad_upload_shows_every_problem_with_its_line_and_writes_nothing(db, monkeypatch):
@@ -101,7 +102,7 @@ def test_upload_check_confirm_imports_and_a_second_upload_changes_nothing(db, mo
     assert texts(at, "success")[0] == "已导入 obs.csv（批次 #1）。"
     assert rows_of(db, "SELECT entity, rank, flag FROM results ORDER BY rank") == [
         ("A镇", 1, "红旗"), ("B镇", 2, ""), ("C镇", 3, "")]
-    assert rows_of(db, "SELECT who, action FROM audit") == [("张三", "import")]
+    assert rows_of(db, f"SELECT who, action FROM audit WHERE {DATA_ROWS}") == [("张三", "import")]
     at.button(key="import_confirm").click().run()
     assert texts(at, "success")[0] == "obs.csv 与库中数据相同，没有变化。"
     assert rows_of(db, "SELECT count(*) FROM batches") == [(1,)]
@@ -122,7 +123,7 @@ def test_the_table_editor_corrects_one_unit_and_undo_reverts_it(seeded, monkeypa
     assert rows_of(seeded, "SELECT value FROM observations WHERE entity = 'B镇' AND indicator = '5.1'") == [("3",)]
     assert rows_of(seeded, "SELECT who, action, entity, why FROM audit ORDER BY audit_id DESC LIMIT 1") == [
         ("张三", "edit", "B镇", "现场检查补记")]
-    undo_note = next(m.value for m in at.markdown if m.value.startswith("将撤销最近一次改动"))
+    undo_note = next(unescaped(m.value) for m in at.markdown if m.value.startswith("将撤销最近一次改动"))
     assert undo_note.startswith("将撤销最近一次改动：**批次 #2：表格修改 B镇 2022Q2（张三，")
     at.button(key="undo_confirm").click().run()
     assert texts(at, "success")[0] == "已撤销批次 #2（B镇 2022Q2），1 个单位恢复为此前的数据。"
@@ -144,6 +145,9 @@ def test_a_bad_edit_is_reported_by_editor_row(seeded, monkeypatch):
 
 def test_publish_locks_the_period_and_reopen_needs_a_reason(seeded, monkeypatch):
     at = open_data_page(seeded, monkeypatch)
+    at.button(key="pub_confirm").click().run()  # a draft published without 公示 needs a stated reason
+    assert texts(at, "error") == ["2022Q2 未经公示直接从草稿发布必须填写理由 (a reason is required)"]
+    at.text_input(key="pub_note").set_value("年度会议前通报").run()
     at.button(key="pub_confirm").click().run()
     assert texts(at, "success")[0] == "已发布 2022Q2（3 个单位），本期已锁定。"
     assert "2022Q2 已发布并锁定，不能修改。如确需更改，请先在“发布”页重新打开该期间。" in texts(at, "warning")
@@ -153,8 +157,8 @@ def test_publish_locks_the_period_and_reopen_needs_a_reason(seeded, monkeypatch)
     at.text_input(key="reopen_why").set_value("B镇 补交材料").run()
     at.button(key="reopen_confirm").click().run()
     assert texts(at, "success")[0] == "已重新打开 2022Q2；发布时的榜单保留，之后的改动会显示为差异。"
-    assert rows_of(seeded, "SELECT action, why FROM audit ORDER BY audit_id") == [
-        ("import", ""), ("publish", ""), ("reopen", "B镇 补交材料")]
+    assert rows_of(seeded, f"SELECT action, why FROM audit WHERE {DATA_ROWS} ORDER BY audit_id") == [
+        ("import", ""), ("refused", ""), ("publish", "年度会议前通报"), ("refused", ""), ("reopen", "B镇 补交材料")]
 
 
 def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
@@ -171,7 +175,7 @@ def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
     assert at.dataframe[0].value["内容"].tolist() == [
         "导入 seed.csv：3 个单位，新增 69 行、修改 0 行、删除 0 行（批次 #1）"]
     # the chosen row's full detail, in words (no JSON with English keys)
-    assert [m.value for m in at.markdown if m.value.startswith("- ")][-1] == (
+    assert [unescaped(m.value) for m in at.markdown if m.value.startswith("- ")][-1] == (  # user text escaped
         "- 来源：seed.csv。\n- 涉及期间：2022Q2。\n- 涉及 3 个单位；文件共 69 行，新增 69 行、修改 0 行、删除 0 行。")
     assert not at.json
     changes = at.dataframe[-1].value  # the row changes of the chosen import

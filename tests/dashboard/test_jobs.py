@@ -3,14 +3,13 @@ the deep link, the analyst's 汇总表 and its XLSX, navigation per scheme, and 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from cli.main import main as flagboard
-from tests.dashboard.conftest import APP, download_bytes, page_text, plotly_spec
+from tests.dashboard.conftest import APP, download_bytes, ensure_account, page_text, plotly_spec, sign_in
 
 
 def open_town(app, db, period, unit):
@@ -46,12 +45,14 @@ def test_lost_points_by_quarter_in_one_matrix(app, small_db):
     assert heat["data"][0]["x"] == ["2022Q1", "2022Q2"] and heat["data"][0]["colorscale"][0][1] == "rgb(255,245,240)"
 
 
-def test_a_deep_link_opens_the_view_as_it_was_and_the_url_follows(monkeypatch, small_db):
+def test_a_deep_link_opens_the_view_as_it_was_after_sign_in_and_the_url_follows(monkeypatch, small_db):
     monkeypatch.setenv("FLAGBOARD_DB", small_db)
+    ensure_account(small_db)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update({"scheme": "zichuan-2022", "period": "2022Q1", "unit": "D"})
     at.run()
-    at.switch_page("views/town.py").run()
+    assert [t.value for t in at.title] == ["红旗榜 Flagboard · 登录"] and not at.dataframe  # nothing before sign-in
+    sign_in(at)  # the sign-in page kept the link: it opens the unit page as linked
     assert not at.exception, [e.message for e in at.exception]
     assert (at.title[0].value, at.selectbox(key="period").value, at.selectbox(key="town_unit").value) == (
         "镇街详情 · D", "2022Q1", "D")
@@ -96,31 +97,29 @@ def menu(at: AppTest) -> list[str]:
     from scoring.rubric import load_rubric
 
     rubric = load_rubric(at.session_state["scheme"])
-    return [spec.title(rubric) if callable(spec.title) else spec.title for spec in PAGES if spec.applies(rubric)]
+    return [spec.title(rubric) if callable(spec.title) else spec.title for spec in PAGES
+            if spec.applies(rubric) and "office" in spec.roles]
 
 
-def test_navigation_and_names_follow_the_scheme(monkeypatch, presets):
-    monkeypatch.setenv("FLAGBOARD_DB", presets)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+def test_navigation_and_names_follow_the_scheme(app, presets):
+    at = app(presets)
     assert at.selectbox(key="scheme").value == "zichuan-2022"  # the flagship opens first
     assert at.selectbox(key="scheme").options == ["海口市政府服务中心外包单位服务质量月度考核（2023—2025）（haikou-2023）",
                                                   "如东县2021年度镇区、街道政务服务考核（rudong-2021）",
                                                   "淄川区2022年度镇（街道、开发区）政务服务工作评估（zichuan-2022）"]
-    assert menu(at) == ["季度榜单", "镇街详情", "趋势分析", "得分汇总表", "红旗评选", "评分细则", "数据管理", "审计日志"]
+    office = ["异议处理", "数据管理", "审计日志", "账户管理", "修改密码"]
+    assert menu(at) == ["季度榜单", "镇街详情", "趋势分析", "得分汇总表", "红旗评选", "评分细则", *office]
     at.selectbox(key="scheme").set_value("haikou-2023").run()
-    assert menu(at) == ["月度榜单", "单位详情", "趋势分析", "得分汇总表", "绩效付款", "评分细则", "数据管理", "审计日志"]
+    assert menu(at) == ["月度榜单", "单位详情", "趋势分析", "得分汇总表", "绩效付款", "评分细则", *office]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/selection.py")  # no grades, no award: no 红旗评选
     at.selectbox(key="scheme").set_value("rudong-2021").run()
     assert "红旗评选" not in menu(at) and "镇街详情" in menu(at)
 
 
-def test_haikou_does_not_rank_its_one_vendor(monkeypatch, presets):
+def test_haikou_does_not_rank_its_one_vendor(app, presets):
     """Seed 003 has one vendor: 不排名次. Its pages show no rank and no 第一名."""
-    monkeypatch.setenv("FLAGBOARD_DB", presets)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = app(presets)
     at.selectbox(key="scheme").set_value("haikou-2023").run()
     league = at.dataframe(key="league_table").value
     assert "名次" not in league.columns and "变化" not in league.columns
@@ -153,10 +152,8 @@ def test_charts_follow_the_chosen_metric(app, small_db):
     assert [t["name"] for t in cats["data"]] == ["2.1 完善设施设备建设", "2.2 加强人员队伍建设", "2.3 强化帮办代办服务"]
 
 
-def test_payout_money_has_thousands_separators(monkeypatch, presets):
-    monkeypatch.setenv("FLAGBOARD_DB", presets)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+def test_payout_money_has_thousands_separators(app, presets):
+    at = app(presets)
     at.selectbox(key="scheme").set_value("haikou-2023").run()
     at.switch_page("views/payout.py").run()
     assert not at.exception
@@ -165,12 +162,10 @@ def test_payout_money_has_thousands_separators(monkeypatch, presets):
     assert '"format": "accounting"' in config.replace("'", '"') or "accounting" in config
 
 
-def test_a_scheme_with_phases_opens_on_its_period_of_record(monkeypatch, tmp_path):
+def test_a_scheme_with_phases_opens_on_its_period_of_record(app, tmp_path):
     """Liaoning: the 统一考核 (2024) is the result of the year, not the 复检 that sorts after it."""
     db = str(tmp_path / "liaoning.duckdb")
     assert flagboard(["demo", "--rubric", "liaoning-2024-center", "--db", db]) == 0
-    monkeypatch.setenv("FLAGBOARD_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = app(db)
     assert at.selectbox(key="period").options == ["2024-自检", "2024", "2024-复检"]
     assert at.selectbox(key="period").value == "2024"

@@ -4,11 +4,11 @@ from __future__ import annotations
 from documents.notice import read_notice_table
 from queries.audit import audit_log
 from queries.store import Store
-from tests.dashboard.conftest import download_bytes, page_text, table
+from tests.dashboard.conftest import OFFICE, download_bytes, download_name, page_text, table, unescaped
 
 
-def open_selection(app, db, period):
-    at = app(db)
+def open_selection(app, db, period, name="办公室"):
+    at = app(db, name)
     at.selectbox(key="period").select(period).run()
     at.switch_page("views/selection.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -16,7 +16,7 @@ def open_selection(app, db, period):
 
 
 def test_demo_pending_tie_is_decided_by_the_office(app, demo_db_writable):
-    at = open_selection(app, demo_db_writable, "2022Q4")
+    at = open_selection(app, demo_db_writable, "2022Q4", name="王主任")  # the signed-in account decides
     candidates = table(at, "单位", "红旗")
     tied = candidates.loc[candidates["红旗"] == "待定", "单位"].tolist()
     assert len(tied) == 2
@@ -25,9 +25,8 @@ def test_demo_pending_tie_is_decided_by_the_office(app, demo_db_writable):
 
     chosen = tied[1]
     at.radio(key="sel_winner").set_value(chosen)
-    at.text_input(key="sel_who").input("王主任")
     at.text_area(key="sel_why").input("主任办公会研究决定")
-    at.button[0].click().run()  # the form's submit button
+    next(b for b in at.button if b.label == "记录决定").click().run()  # the form's submit button
     assert not at.exception, [e.message for e in at.exception]
 
     candidates = table(at, "单位", "红旗")
@@ -48,17 +47,17 @@ def page_store() -> Store:
     return _open_store(db_path())
 
 
-def test_decision_needs_who_and_why(app, small_db):
+def test_decision_needs_a_reason_and_names_the_signed_in_account(app, small_db):
     at = open_selection(app, small_db, "2022Q2")
-    at.text_input(key="sel_who").input("王主任")
-    at.button[0].click().run()
-    assert [e.value for e in at.error] == ["请填写决定人和理由 (who and why are required)。未记录任何内容。"]
+    assert "**记录办公室决定**（决定人：办公室；写入审计日志，并重新评分本期）" in [m.value for m in at.markdown]
+    next(b for b in at.button if b.label == "记录决定").click().run()
+    assert [e.value for e in at.error] == ["请填写理由 (why is required)。未记录任何内容。"]
     assert table(at, "单位", "红旗")["红旗"].tolist()[:2] == ["待定", "待定"]
 
 
 def test_steps_say_how_grade_and_flag_were_decided(app, small_db):
     at = open_selection(app, small_db, "2022Q2")
-    steps = [m.value for m in at.markdown if m.value.startswith("1. ")][0]
+    steps = [unescaped(m.value) for m in at.markdown if m.value.startswith("1. ")][0]  # unit names are escaped
     assert "2. 名次在前 4 名的单位评为“好”：A、B、C、D、E。" in steps
     assert "3. 第 4 名并列（D、E，总分均为 97.90），均评为“好”，本期共 5 个“好”（并列，多于 4 个）。" in steps
     assert "6. 仍并列：A、B 均标为待定，请办公室决定" in steps
@@ -101,7 +100,6 @@ def test_notice_in_word_with_its_number_date_and_stored_issuer(app, demo_db_writ
     at = open_selection(app, demo_db_writable, "2023Q4")
     at.text_input(key="sel_issuer").input("淄川区政务服务管理办公室")
     at.text_input(key="sel_signature").input("淄川区政务服务管理办公室")
-    at.text_input(key="sel_settings_who").input("王主任")
     at.button(key="FormSubmitter:sel_settings_form-保存设置").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert "已保存通报设置。" in [s.value for s in at.success]
@@ -111,10 +109,13 @@ def test_notice_in_word_with_its_number_date_and_stored_issuer(app, demo_db_writ
     word = docx.Document(io.BytesIO(download_bytes(at, "sel_notice_docx")))
     lines = [p.text for p in word.paragraphs]
     assert lines[:2] == ["淄川区政务服务管理办公室", "淄政服办〔2024〕3号"]
+    assert lines[2] == "【演示数据】关于淄川区2022年度镇（街道、开发区）政务服务工作评估2023年第4季度结果的通报（草稿）"  # not 已发布
+    assert download_name(at, "sel_notice_docx") == "草稿_通报_zichuan-2022_2023Q4.docx"
     signed = lines.index("2024年1月5日")  # the 落款 above the date, the seal's place above both
     assert lines[signed - 2: signed] == ["（盖章）", "淄川区政务服务管理办公室"]
     units = [row.cells[1].text for row in word.tables[0].rows[1:]]
     assert len(units) == 13 and word.tables[0].rows[1].cells[-1].text == "红旗"
     at.switch_page("views/audit.py").run()
-    assert at.dataframe[0].value["内容"].iloc[0] == (
-        "通报设置：发文单位“淄川区政务服务管理办公室”，落款“淄川区政务服务管理办公室”")
+    audit = at.dataframe[0].value
+    assert audit[["操作人", "内容"]].iloc[0].tolist() == [  # the signed-in office account changed them
+        OFFICE, "通报设置：发文单位“淄川区政务服务管理办公室”，落款“淄川区政务服务管理办公室”"]

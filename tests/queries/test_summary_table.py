@@ -3,12 +3,15 @@ or side by side; and its office-ready XLSX (merged two-level headers, frozen pan
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from documents.summary_xlsx import FIRST_DATA_ROW, summary_xlsx
+from queries.store import Store, workflow
 from queries.summary_table import summary_table
+from tests.demo_stores import small_store
 
 Z = "zichuan-2022"
 CATEGORY_2 = "2 基层服务帮办代办体系"
@@ -16,7 +19,7 @@ CATEGORY_2 = "2 基层服务帮办代办体系"
 
 def test_stacked_periods_in_time_order_with_subtotals(small):
     table = summary_table(small, Z, ("2022Q2", "2022Q1"), "", "stacked")
-    assert table.title == "淄川区2022年度镇（街道、开发区）政务服务工作评估考核得分汇总表（2022年第1季度、2022年第2季度）"
+    assert table.title == "淄川区2022年度镇（街道、开发区）政务服务工作评估考核得分汇总表（2022年第1季度、2022年第2季度）（草稿）"
     frame = table.frame
     assert frame.columns.tolist()[:6] == ["期间", "单位", "1.1 镇（街道、开发区）便民服务中心标准化建设",
                                          "1.2 村（社区）便民服务站标准化建设", "1.3 提升特殊群体服务能力", "1 小计"]
@@ -55,3 +58,14 @@ def test_xlsx_has_a_title_merged_two_level_headers_frozen_panes_and_print_setup(
         == (1, 0, True)
     assert sheet.print_title_rows == "$2:$3"
     assert sheet.column_dimensions["B"].width >= 3
+
+
+def test_the_title_says_which_periods_are_not_yet_published(tmp_path):
+    """Exports of a period not 已发布 say 草稿 or 公示稿 (issue 11); a table of published periods says nothing."""
+    with Store(small_store(tmp_path / "small.duckdb")) as store:
+        store.publish(Z, "2022Q1", who="王主任", why="测试：直接发布")
+        assert summary_table(store, Z, ("2022Q1",)).marks == ()
+        assert summary_table(store, Z, ("2022Q1",)).title.endswith("（2022年第1季度）")
+        workflow.review(store, "王主任", Z, "2022Q2", until=date(2022, 7, 10), today=date(2022, 7, 3))
+        both = summary_table(store, Z, ("2022Q1", "2022Q2"))
+        assert (both.marks, both.title.endswith("（2022年第1季度、2022年第2季度）（公示稿）")) == (("公示稿",), True)
