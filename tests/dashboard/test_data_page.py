@@ -180,3 +180,16 @@ def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
     assert not at.json
     changes = at.dataframe[-1].value  # the row changes of the chosen import
     assert (len(changes), set(changes["变化"]), set(changes["单位"])) == (69, {"新增"}, {"A镇", "B镇", "C镇"})
+
+
+def test_values_a_store_made_before_holds_and_the_engine_refuses_are_listed(tmp_path, monkeypatch, zichuan):
+    """Issue 9: 有/无 is refused as a flag; a store that holds 有 for 4.1 (未设自助服务区) from before lists it on the
+    data page for the office to correct."""
+    from tests.queries.store.test_lean_results import make_old_store
+
+    db = str(tmp_path / "old.duckdb")
+    make_old_store(db, zichuan)
+    at = open_data_page(db, monkeypatch)
+    assert "数据库中有 1 个旧数据按现行规则不能计分（这些期间保留原结果），请在“修改”中更正：" in texts(at, "warning")
+    listed = next(d.value for d in at.dataframe if "存储值" in d.value.columns)
+    assert listed[["期间", "单位", "指标", "细项", "存储值"]].values.tolist() == [["2022Q3", "C镇", "4.1", "未设自助服务区", "有"]]

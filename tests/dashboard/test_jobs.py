@@ -157,7 +157,7 @@ def test_payout_money_has_thousands_separators(app, presets):
     at.selectbox(key="scheme").set_value("haikou-2023").run()
     at.switch_page("views/payout.py").run()
     assert not at.exception
-    assert "11,265,500.00 元" in [c.value for c in at.caption]
+    assert [c.value for c in at.caption if c.value.startswith("中标价")] == ["中标价 11,265,500.00 元（细则默认，未录入）；鉴定人数未录入，不扣除"] * 3
     config = at.dataframe[0].proto.columns
     assert '"format": "accounting"' in config.replace("'", '"') or "accounting" in config
 
