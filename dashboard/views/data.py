@@ -1,5 +1,6 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
-editor to correct one unit's facts, undo of the latest import or edit, and publish / reopen with a reason.
+editor to correct one unit's facts, undo of the latest import or edit, publish / reopen with a reason, and
+backups (:mod:`dashboard.backup_panel`: on request while the dashboard runs, and after every publish).
 
 Every write goes through the store's write door (one transaction, audited with the name typed at the top);
 a bad file or edit writes nothing and lists its problems with their line or cell (the first 500 on the page,
@@ -8,7 +9,7 @@ file is a message here and never takes the server down.
 """
 import streamlit as st
 
-from dashboard import exports, widgets
+from dashboard import backup_panel, exports, widgets
 from dashboard.plain import plain
 from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store
 from documents.template import template_file, template_units
@@ -27,6 +28,7 @@ st.title("数据管理")
 st.caption("导入、修改、撤销和发布都记入审计日志（谁、何时、改了什么、为什么）。文件或修改有任何错误时不写入任何数据。")
 if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
+backup_panel.show_flash()  # issue 12: where the backup after a publish went (or why it failed)
 
 name = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
 if not name:
@@ -227,6 +229,7 @@ def publish_tab() -> None:
             except RefusedError as exc:
                 st.error(plain(exc))
                 return
+            backup_panel.after_publish_backup(s, scheme, period)  # issue 12: every publish leaves a verified backup
             done(f"已发布 {period}（{len(table)} 个单位），本期已锁定。")
     else:
         why = st.text_input("重新打开的理由（必填）", key="reopen_why")
@@ -239,7 +242,7 @@ def publish_tab() -> None:
             done(f"已重新打开 {period}；发布时的榜单保留，之后的改动会显示为差异。")
 
 
-tabs = st.tabs(["导入", "修改", "撤销", "发布"])
-for tab, section in zip(tabs, (import_tab, edit_tab, undo_tab, publish_tab)):
+tabs = st.tabs(["导入", "修改", "撤销", "发布", "备份"])
+for tab, section in zip(tabs, (import_tab, edit_tab, undo_tab, publish_tab, lambda: backup_panel.backup_tab(s))):
     with tab:
         section()

@@ -27,7 +27,7 @@ import pandas as pd
 from queries.statements import beside
 from queries.store import batches, bulk, decisions, door, publishing, results, rubric_versions, scorer
 from queries.store.door import Actor, PermissionCheck, Request, allow_everyone
-from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError
+from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError, is_held
 from scoring.engine import Scored
 from scoring.rubric import Rubric
 
@@ -42,6 +42,14 @@ def _is_conflict(exc: BaseException) -> bool:
     text = str(exc).lower()
     return isinstance(exc, duckdb.TransactionException) and any(
         word in text for word in ("conflict", "duplicate key", "constraint"))
+
+
+def continue_id_sequences(cur) -> None:
+    """Make each id sequence give the next id after the highest one its table holds (a store made before the
+    sequences, or a restore that has just loaded a backup's rows, holds ids the sequence has not given out)."""
+    for name, max_id, next_id in SQL.id_sequences(cur).itertuples(index=False):
+        if name in ID_SEQUENCES and (pd.isna(next_id) or next_id <= max_id):
+            SQL.start_id_sequence(cur, name=name, start=int(max_id) + 1)
 
 
 class _NothingWritten(Exception):
@@ -60,7 +68,7 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
+            if is_held(exc):
                 raise StoreBusyError(self.path) from None
             raise
         if not read_only:
@@ -76,9 +84,7 @@ class Store:
                     SQL.renumber_duplicate_audit_ids(cur)
                 SQL.create_audit_id_index(self.con.cursor())  # DuckDB: not in the transaction that renumbered
             with self.transaction() as cur:
-                for name, max_id, next_id in SQL.id_sequences(cur).itertuples(index=False):
-                    if name in ID_SEQUENCES and (pd.isna(next_id) or next_id <= max_id):
-                        SQL.start_id_sequence(cur, name=name, start=int(max_id) + 1)
+                continue_id_sequences(cur)
 
     def close(self) -> None:
         self.con.close()
@@ -147,8 +153,8 @@ class Store:
 
         Holds the write lock, opens one transaction, asks the permission check about ``request`` (a refusal
         writes only a ``refused`` audit row and raises :class:`NotPermittedError`), runs the command, writes
-        the audit rows it returns with the actor, and commits. A command that returns no audit row (and no
-        reason to go unaudited) wrote nothing: its transaction is rolled back.
+        the audit rows it returns with the actor, and commits. A command that returns no audit row wrote
+        nothing: its transaction is rolled back.
         """
         actor = Actor.of(actor)
         if not actor.name.strip():
@@ -162,7 +168,7 @@ class Store:
                         door.write_audit(cur, actor, door.refusal_entry(request, refusal))
                     else:
                         written = command(cur, *args, **kwargs)
-                        if not written.audit and not written.unaudited:
+                        if not written.audit:
                             raise _NothingWritten  # roll back: nothing unaudited is ever committed
                         for entry in written.audit:
                             door.write_audit(cur, actor, entry)
