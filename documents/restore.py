@@ -265,13 +265,13 @@ def restore(src: str | Path, db_path: str | Path, who: Actor | str, unverified: 
     """
     src, db = Path(src), Path(db_path)
     db.parent.mkdir(parents=True, exist_ok=True)
+    replaced = _replaced(db)  # first: a store the dashboard holds is refused before anything else is read
     with _backup_folder(src, db.parent) as folder:
         try:
             manifest = verify_backup(folder, unverified)
         except BackupError as exc:
             raise BackupError(f"{exc}\n{NOT_RESTORED}") from None
         digest = sha256_of(folder / MANIFEST)
-        replaced = _replaced(db)
         kept = _aside(db, replaced)
         about = {"backup": str(src), "manifest_sha256": digest, "verified": manifest["format"] == FORMAT,
                  "backup_created": manifest.get("created"), "backup_source": manifest.get("source"),
