@@ -123,11 +123,11 @@ def _carry_audit(cur, replaced: Replaced) -> tuple[int, list[int]]:
     held = cur.table("audit").select(*keys).df().drop_duplicates()
     later = old.merge(held, on=keys, how="left", indicator=True)
     later = later[later["_merge"] == "left_only"].drop(columns="_merge")
+    if later.empty:
+        return start, []
     later = later.sort_values(["ts", "audit_id"], kind="stable", ignore_index=True)
     restore_id = start + len(later)
     new_ids = list(range(start, restore_id))
-    if later.empty:
-        return restore_id, []
     mapping = pd.DataFrame({"audit_id": later["audit_id"], "new_id": new_ids})
     later["detail"] = [_carried_detail(d, i, restore_id) for d, i in zip(later.get("detail", [""] * len(later)),
                                                                            later["audit_id"])]
