@@ -6,7 +6,8 @@ Without ``--db`` a demo store is built in a temp dir (``flagboard demo``). Page 
 dashboard/app.py with the page selected (app.py + page script, as in a browser session): "warm" = read models
 cached (a user clicking around), "cold" = every cache cleared first (first view after a data change). Read-model
 times call the ``queries`` functions directly, without Streamlit's cache. Each figure is the median of
-``--runs`` runs. Target: every page under 300 ms on the demo store.
+``--runs`` runs. Target: every page under 300 ms on the demo store. Pages are read signed in as the office
+(the account ``bench-office`` is added to the store if missing).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = ["league", "town", "trends", "selection", "rubric", "phases", "payout", "data", "audit"]
 TARGET_MS = 300.0
+BENCH_ACCOUNT = "bench-office"
 
 
 def median_ms(fn, runs: int) -> float:
@@ -45,10 +47,14 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
     os.environ["FLAGBOARD_DB"] = db
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.run()
+    sign_in_as_office(at, db)
     at.selectbox(key="period").select(period).run()
     rows = []
     for page in PAGES:
-        at.switch_page(f"views/{page}.py")
+        try:
+            at.switch_page(f"views/{page}.py")
+        except ValueError:  # a page the scheme does not have (phases, payout for Zichuan) is not offered
+            continue
         at.run()  # warm up imports and caches
 
         def cold():
@@ -61,6 +67,26 @@ def bench_pages(db: str, runs: int, period: str) -> list[tuple[str, float, float
             raise SystemExit(f"page {page} failed: {[e.message for e in at.exception]}")
         rows.append((page, warm_ms, cold_ms))
     return rows
+
+
+def sign_in_as_office(at, db: str) -> None:
+    """Pages open only after sign-in: the bench's own office account (added to the store with a fresh password
+    if missing), signed in through the form."""
+    import secrets
+
+    from queries.store import Request, Store, accounts
+
+    password = secrets.token_urlsafe(12)
+    with Store(db) as store:
+        if accounts.account(store, BENCH_ACCOUNT) is None:
+            accounts.add(store, "bench", BENCH_ACCOUNT, "office", (), password, must_change=False)
+        else:
+            store.write("bench", Request("account", account=BENCH_ACCOUNT), accounts.reset_password, BENCH_ACCOUNT,
+                        password, must_change=False)
+    at.text_input(key="login_name").set_value(BENCH_ACCOUNT)
+    at.text_input(key="login_password").set_value(password)
+    next(b for b in at.button if b.label == "登录").click()
+    at.run()
 
 
 def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:

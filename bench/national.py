@@ -7,12 +7,14 @@ Run from the repository root::
 
 For each size it generates the dataset (bench/generate.py), writes it as Parquet and CSV under
 ``bench/out/`` (git-ignored), loads both into stores, and measures: load rows/s; full scoring of all 12
-quarters through the store (fetch, validate, score every indicator with reasons, totals, ranks, 好, flags;
-write the results) against a baseline measured on the same store (one DuckDB ``GROUP BY period, entity``
-sum over every observation row); peak resident memory of the process; p50/p95 of four read models over
-50 random picks; rescoring one group-quarter after an edit of one fact; and that sample groups scored
-alone equal their rows in the national run. The last line printed is machine-readable:
-``rows=N score_s=X baseline_s=Y ratio=X/Y peak_rss_mib=M read_p95_ms=P rescore_ms=R``.
+quarters through the store (fetch, validate, score every indicator, totals, ranks, 好, flags in two worker
+processes; write the results) against a floor measured on the same store in the same run (a DuckDB
+``CREATE TABLE AS`` grouping every fact by period, group, unit and indicator with a sum and a max of its value,
+plus a rank within period, group and indicator) and a baseline scan; peak resident memory of the process and
+of a worker; p50/p95 of four read models over 50 random picks (one unit's detail with its reasons rendered from
+its facts); rescoring one group-quarter after an edit of one fact; and that sample groups scored alone equal
+their rows in the national run. The last line printed is machine-readable: ``rows=N score_s=X floor_s=F
+floor_ratio=X/F baseline_s=Y ratio=X/Y peak_rss_mib=M read_p95_ms=P rescore_ms=R``.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ import pyarrow.parquet as pq
 from bench.generate import generate, roster
 from queries import trends, unit
 from queries.statements import beside
-from queries.store import Store, facts, results, scorer
+from queries.store import Store, facts, results, workers
 from scoring.engine import score
 from scoring.rubric import load_rubric
 
@@ -46,7 +48,7 @@ SQL = beside(__file__)  # the statements only this benchmark runs (bench/nationa
 SCHEME = "zichuan-2022"
 OUT = Path(__file__).resolve().parent / "out"
 SCALES = (0.01, 0.1, 1.0)
-TARGETS = {"score_s": 10.0, "ratio": 5.0, "peak_rss_mib": 2048.0, "read_p95_ms": 150.0, "rescore_ms": 200.0,
+TARGETS = {"score_s": 10.0, "floor_ratio": 1.5, "peak_rss_mib": 2048.0, "read_p95_ms": 150.0, "rescore_ms": 200.0,
            "growth": 1.5}
 READ_PICKS = 50
 RESCORE_PICKS = 10
@@ -56,6 +58,11 @@ SAMPLE_GROUPS = 5
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_child_rss_mib() -> float:
+    """Peak resident memory of the largest child process that has ended (the scoring workers, at exit)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def machine() -> str:
@@ -129,8 +136,8 @@ def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tu
     cases = {
         "league of one group-quarter": lambda: ("league_group", {**quarter_and_previous(periods, rng),
                                                                  "grp": str(ros.groups[rng.integers(len(ros.groups))])}),
-        "one unit's detail": lambda: ("entity_detail", {"period": periods[rng.integers(len(periods))],
-                                                         "entity": pick_unit()}),
+        "one unit's detail (reasons rendered)": lambda: ("indicator_detail", {
+            "period": periods[rng.integers(len(periods))], "entity": pick_unit()}),
         "one unit's trend": lambda: ("entity_history", {"entity": pick_unit()}),
         "an indicator across all groups": lambda: ("indicator_by_group", {"period": periods[rng.integers(len(periods))],
                                                                           "indicator": codes[rng.integers(len(codes))]}),
@@ -151,7 +158,10 @@ def read_models(st: Store, rng, periods: list[str], ros, rubric) -> dict[str, tu
 
 
 def read(st: Store, name: str, **params) -> pd.DataFrame:
-    """One read statement by name: the benchmark's own (bench/national.sql), else the town page's."""
+    """One read by name: a read model of the town page (``indicator_detail``: the unit's points with its reasons
+    rendered from its facts), else a statement of the benchmark's own (bench/national.sql) or of the town page."""
+    if name == "indicator_detail":
+        return unit.indicator_detail(st, SCHEME, **params)
     statements = SQL if name in {s.name for s in SQL} else unit.SQL
     return st.read(getattr(statements, name), scheme=SCHEME, **params)
 
@@ -188,9 +198,13 @@ def sample_groups_equal(st: Store, rng, periods: list[str], ros, rubric) -> int:
         pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
         detail = read(st, "group_detail", period=period, grp=grp)
         keys = ["entity", "indicator"]
-        a = alone.detail[keys + ["points", "lost", "reason"]].sort_values(keys).reset_index(drop=True)
-        b = detail[keys + ["points", "lost", "reason"]].sort_values(keys).reset_index(drop=True)
+        a = alone.detail[keys + ["points", "lost"]].sort_values(keys).reset_index(drop=True)
+        b = detail[keys + ["points", "lost"]].sort_values(keys).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        entity = str(mine["entity"].iloc[0])  # reasons rendered when read = the group's scoring's reasons
+        rendered = unit.indicator_detail(st, SCHEME, period, entity)[["indicator", "reason"]]
+        want = alone.detail.loc[alone.detail["entity"] == entity, ["indicator", "reason"]]
+        pd.testing.assert_frame_equal(rendered.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
     return SAMPLE_GROUPS
 
 
@@ -227,15 +241,18 @@ def run_one(scale: float, seed: int, out: Path, keep: bool = False) -> dict:
             SQL.scan_baseline(cur, scheme=SCHEME)
             baselines.append(time.perf_counter() - t0)
         baseline_s = min(baselines)
-        phases = Phases()
+        phases = Phases()  # in this process: fetching and writing (validating and scoring run in the workers)
         phases.wrap(facts, "of_period", "fetch")
-        phases.wrap(scorer, "check_stored", "validate")
-        phases.wrap(scorer, "score_valid", "score")
         phases.wrap(results, "write_scored", "write")
         t0 = time.perf_counter()
         st.rescore(SCHEME, periods, who="bench")
         score_s = time.perf_counter() - t0
         phases.restore()
+        workers.shutdown()  # the workers' peak memory is counted once they have ended
+        t0 = time.perf_counter()
+        SQL.floor(cur, scheme=SCHEME)  # what DuckDB alone takes to group and rank every fact, written as a table
+        floor_s = time.perf_counter() - t0
+        SQL.drop_floor(cur)
         digest = results_hash(st)
         checked = sample_groups_equal(st, rng, periods, ros, rubric)
         reads = read_models(st, rng, periods, ros, rubric)
@@ -243,8 +260,9 @@ def run_one(scale: float, seed: int, out: Path, keep: bool = False) -> dict:
     figures = {
         "scale": scale, "units": len(ros.entities), "groups": len(ros.groups), "rows": rows, "gen_s": gen_s,
         "parquet_rows_s": rows / parquet_s, "csv_rows_s": rows / csv_s, "baseline_s": baseline_s,
-        "score_s": score_s, "ratio": score_s / baseline_s, "phases": dict(phases.seconds),
-        "peak_rss_mib": peak_rss_mib(), "reads": reads, "read_p95_ms": max(p95 for _, p95 in reads.values()),
+        "score_s": score_s, "ratio": score_s / baseline_s, "floor_s": floor_s, "floor_ratio": score_s / floor_s,
+        "phases": dict(phases.seconds), "peak_rss_mib": peak_rss_mib(), "worker_rss_mib": peak_child_rss_mib(),
+        "reads": reads, "read_p95_ms": max(p95 for _, p95 in reads.values()),
         "rescore_ms": float(np.median(alone)), "rescore_max_ms": max(alone), "edit_rescore_ms": float(np.median(both)),
         "checked_groups": checked, "results_hash": digest, "us_per_row": score_s / rows * 1e6,
     }
@@ -271,16 +289,20 @@ def print_table(runs: list[dict]) -> None:
         ("load Parquet (rows/s)", [f"{r['parquet_rows_s']:,.0f}" for r in runs], ""),
         ("load CSV (rows/s)", [f"{r['csv_rows_s']:,.0f}" for r in runs], ""),
         ("baseline scan (s)", [f"{r['baseline_s']:.3f}" for r in runs], ""),
+        ("floor: DuckDB group + rank of every fact (s)", [f"{r['floor_s']:.2f}" for r in runs], ""),
         ("full scoring, 12 quarters (s)", [f"{r['score_s']:.2f}" for r in runs],
          f"≤ 10 s: {mark(big['score_s'], TARGETS['score_s'])}"),
     ]
-    for phase in ("fetch", "validate", "score", "write"):
-        lines.append((f"  of which {phase} (s)" if phase != "write" else "  write, overlapped (s)", [f"{r['phases'].get(phase, 0):.2f}" for r in runs], ""))
+    for phase, label in (("fetch", "  of which fetch (s)"), ("write", "  of which write (s)")):
+        lines.append((label, [f"{r['phases'].get(phase, 0):.2f}" for r in runs], ""))
     lines += [
-        ("scoring / baseline", [f"{r['ratio']:.1f}×" for r in runs], f"≤ 5×: {mark(big['ratio'], TARGETS['ratio'])}"),
+        ("scoring / floor", [f"{r['floor_ratio']:.2f}×" for r in runs],
+         f"≤ 1.5×: {mark(big['floor_ratio'], TARGETS['floor_ratio'])}"),
+        ("scoring / baseline scan", [f"{r['ratio']:.1f}×" for r in runs], ""),
         ("scoring per row (µs)", [f"{r['us_per_row']:.2f}" for r in runs], ""),
-        ("peak RSS (MiB)", [f"{r['peak_rss_mib']:.0f}" for r in runs],
-         f"≤ 2048: {mark(big['peak_rss_mib'], TARGETS['peak_rss_mib'])}"),
+        ("peak RSS (MiB): this process / a worker", [f"{r['peak_rss_mib']:.0f} / {r['worker_rss_mib']:.0f}"
+                                                      for r in runs],
+         f"≤ 2048: {mark(max(big['peak_rss_mib'], big['worker_rss_mib']), TARGETS['peak_rss_mib'])}"),
     ]
     for label in big["reads"]:
         lines.append((f"read: {label} p50/p95 (ms)",
@@ -308,8 +330,10 @@ def print_table(runs: list[dict]) -> None:
 
 
 def last_line(r: dict) -> str:
-    return (f"rows={r['rows']} score_s={r['score_s']:.2f} baseline_s={r['baseline_s']:.3f} ratio={r['ratio']:.1f} "
-            f"peak_rss_mib={r['peak_rss_mib']:.0f} read_p95_ms={r['read_p95_ms']:.1f} rescore_ms={r['rescore_ms']:.0f}")
+    return (f"rows={r['rows']} score_s={r['score_s']:.2f} floor_s={r['floor_s']:.2f} "
+            f"floor_ratio={r['floor_ratio']:.2f} baseline_s={r['baseline_s']:.3f} ratio={r['ratio']:.1f} "
+            f"peak_rss_mib={max(r['peak_rss_mib'], r['worker_rss_mib']):.0f} read_p95_ms={r['read_p95_ms']:.1f} "
+            f"rescore_ms={r['rescore_ms']:.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,9 +14,24 @@ UPDATE observations SET value = $value
 WHERE scheme = $scheme AND period = $period AND entity = $entity AND indicator = $indicator AND item = $item;
 
 -- name: group_detail*
--- Returns the per-indicator rows of every unit of one group in a period (points, max, lost, reason, place).
-SELECT entity, indicator, category, kind, points, max, lost, reason, place
+-- Returns the per-indicator rows of every unit of one group in a period (points, max, lost, place).
+SELECT entity, indicator, category, kind, points, max, lost, place
 FROM results_indicator WHERE scheme = $scheme AND period = $period AND grp = $grp;
+
+-- name: floor!
+-- The floor: what DuckDB alone takes to read every fact of a scheme, group it by (period, group, unit,
+-- indicator) with the sum and the max of its numeric value, rank the sums within (period, group, indicator) and
+-- write the result as a table.
+CREATE OR REPLACE TABLE bench_floor AS
+SELECT period, grp, entity, indicator, total, top,
+       rank() OVER (PARTITION BY period, grp, indicator ORDER BY total DESC) AS place
+FROM (SELECT period, grp, entity, indicator, sum(TRY_CAST(value AS DOUBLE)) AS total,
+             max(TRY_CAST(value AS DOUBLE)) AS top
+      FROM observations WHERE scheme = $scheme GROUP BY period, grp, entity, indicator);
+
+-- name: drop_floor!
+-- Removes the floor's table.
+DROP TABLE bench_floor;
 
 -- name: league_group*
 -- Returns the league table of one group in a period (one row per unit: totals, rank, grade, flag) with the

@@ -1,6 +1,7 @@
 """Helpers shared by CLI verbs: loading rubrics, printing problems, atomic file writes."""
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 import tempfile
@@ -12,6 +13,7 @@ import pandas as pd
 
 from cli.faults import describe
 from documents.neutralise import write_csv, write_csv_rows
+from queries.store.door import Actor
 from scoring.exact import round4
 from scoring.limits import current
 from scoring.listing import PROBLEM_COLUMNS, problem_lines, problem_rows
@@ -110,3 +112,8 @@ def _write_atomic(jobs: list[tuple[str | Path, Callable[[TextIO], None]]], bom: 
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> None:
     """One CSV via :func:`write_csvs_atomic`."""
     write_csvs_atomic([(frame, path)], bom)
+
+
+def cli_actor(args) -> Actor:
+    """Who acts from the command line: the OS account, with the name declared by ``--who`` (if any) beside it."""
+    return Actor(getpass.getuser(), "cli", declared=(getattr(args, "who", None) or "").strip())

@@ -1,5 +1,5 @@
-"""Verbs that bring data in safely and keep it traceable: ``template``, ``publish``, ``reopen``, ``undo``,
-``audit``, ``backup``, ``restore``.
+"""Verbs that bring data in safely and keep it traceable: ``template``, the life of a period (``review`` for
+公示, ``draft``, ``publish``, ``reopen``), ``undo``, ``audit``, ``backup``, ``restore``.
 
 Every verb that opens a store turns "another process holds the file" into exit status 2 and a message
 (never a lock trace; ``backup`` says to use the data page's backup button or stop the dashboard); a refusal
@@ -8,15 +8,15 @@ A publish leaves a verified backup beside the store (:func:`documents.backup.aft
 """
 from __future__ import annotations
 
-import getpass
 import os
+from datetime import date, timedelta
 import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, get_rubric, report
+from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, cli_actor, get_rubric, report
 from cli.faults import describe
 from cli.store_cmds import open_store
 from documents.backup import MANIFEST, BackupError, after_publish, backup, sha256_of, verify_backup
@@ -24,7 +24,7 @@ from documents.restore import restore
 from documents.template import build_template, default_units, read_units
 from queries.audit import KIND_LABELS, audit_log
 from queries.data_views import store_units
-from queries.store import Actor, RefusedError, Store, StoreBusyError
+from queries.store import RefusedError, Store, StoreBusyError, workflow
 from scoring.problems import InputError
 
 
@@ -46,7 +46,8 @@ def _db(p) -> None:
 
 
 def _who(p) -> None:
-    p.add_argument("--who", default=None, help="who does it (recorded in the audit trail; default: your login)")
+    p.add_argument("--who", default=None,
+                   help="a name to declare (recorded in the audit trail beside your OS account, shown as declared)")
 
 
 def _period_verb(sub, name: str, help_text: str, func, why_help: str, why_required: bool = False) -> None:
@@ -73,8 +74,25 @@ def add_parsers(sub) -> None:
     units.add_argument("--entities", help="a unit list: CSV with an entity column (and group), or one name a line")
     p.set_defaults(func=run_template)
 
-    _period_verb(sub, "publish", "publish a period: keep its league table as published and lock it",
-                 run_publish, why_help="optional note")
+    p = sub.add_parser("review", help="put a draft period in 公示 (public review) for N days: towns see it and "
+                                      "may object",
+                       description="草稿 → 公示: towns and analysts see the period; each town may object (异议) on its "
+                                   "own indicators until the last day. Facts then change only through an accepted "
+                                   "objection, or after `flagboard draft` returns the period to 草稿.")
+    _db(p)
+    p.add_argument("--rubric", required=True)
+    p.add_argument("--period", required=True)
+    end = p.add_mutually_exclusive_group(required=True)
+    end.add_argument("--days", type=_positive_int, help="the review lasts N days, today included")
+    end.add_argument("--until", type=_a_date, help="the last day of the review (YYYY-MM-DD)")
+    _who(p)
+    p.add_argument("--why", default="", help="optional note")
+    p.set_defaults(func=run_review)
+    _period_verb(sub, "draft", "return a period in 公示 to 草稿 (towns no longer see it); reason required",
+                 run_draft, why_help="why the period leaves public review", why_required=True)
+    _period_verb(sub, "publish", "publish a period (from 公示; straight from 草稿 only with --why): keep its league "
+                 "table as published and lock it", run_publish,
+                 why_help="note; required to publish a draft that skipped 公示")
     _period_verb(sub, "reopen", "unlock a published period (the published table is kept); reason required",
                  run_reopen, why_help="why the published period must change", why_required=True)
     _period_verb(sub, "undo", "undo the latest import or edit of a period (restores the facts before it)",
@@ -108,9 +126,14 @@ def _existing_db(db: str) -> None:
         raise CliError(f"数据库文件不存在 (no store at {db})")
 
 
-def _who_of(args) -> Actor:
-    """Who acts from the command line: ``--who``, else the login name."""
-    return Actor(args.who or getpass.getuser(), "cli")
+def _a_date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    import argparse
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD (a date): {text!r}") from None
 
 
 def _write_bytes_atomic(data: bytes, path: str | Path) -> None:
@@ -166,9 +189,27 @@ def _store_action(args, action) -> int:
 def run_publish(args) -> int:
     def act(store):
         scheme = get_rubric(args.rubric).id
-        table = store.publish(scheme, args.period, _who_of(args), args.why)
-        print(f"已发布 published {args.period}: {len(table)} 个单位，期间已锁定 (locked)")
+        table = store.publish(scheme, args.period, cli_actor(args), args.why)
+        print(f"已发布 published {args.period}: {len(table)} 个单位，期间已锁定 (locked)，状态：已发布")
         backup_after_publish(store, scheme, args.period)  # issue 12: every publish leaves a verified backup
+    return _store_action(args, act)
+
+
+def run_review(args) -> int:
+    today = date.today()
+    until = args.until or today + timedelta(days=args.days - 1)
+
+    def act(store):
+        workflow.review(store, cli_actor(args), get_rubric(args.rubric).id, args.period, until=until, today=today,
+                        why=args.why)
+        print(f"{args.period} 开始公示 in review，截止 until {until:%Y-%m-%d}（含当日）：镇街可查看结果并提出异议")
+    return _store_action(args, act)
+
+
+def run_draft(args) -> int:
+    def act(store):
+        workflow.withdraw(store, cli_actor(args), get_rubric(args.rubric).id, args.period, why=args.why)
+        print(f"{args.period} 已退回草稿 back to draft：镇街和分析人员不再能看到该期间")
     return _store_action(args, act)
 
 
@@ -186,14 +227,14 @@ def backup_after_publish(store: Store, scheme: str, period: str) -> None:
 
 def run_reopen(args) -> int:
     def act(store):
-        store.reopen(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
+        store.reopen(get_rubric(args.rubric).id, args.period, cli_actor(args), args.why)
         print(f"已重新打开 reopened {args.period}（已发布的榜单保留 the published table is kept）")
     return _store_action(args, act)
 
 
 def run_undo(args) -> int:
     def act(store):
-        info = store.undo_last(get_rubric(args.rubric).id, args.period, _who_of(args), args.why)
+        info = store.undo_last(get_rubric(args.rubric).id, args.period, cli_actor(args), args.why)
         kind = f"{KIND_LABELS.get(info['kind'], '')} {info['kind']}"
         print(f"已撤销 undone {args.period}: 批次 batch #{info['batch_id']}（{kind} {info['source']}，"
               f"{info['who']}），{info['units']} 个单位恢复为此前的数据")
@@ -238,7 +279,7 @@ def run_backup(args) -> int:
 
 def run_restore(args) -> int:
     try:
-        done = restore(args.src, args.db, who=_who_of(args), unverified=args.unverified)
+        done = restore(args.src, args.db, who=cli_actor(args), unverified=args.unverified)
     except (BackupError, StoreBusyError) as exc:
         raise CliError(str(exc)) from None
     print(f"已恢复 restored {len(done.manifest['tables'])} 张表 tables, {done.rows} 行 rows → {args.db}"

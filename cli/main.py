@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import bench_cmd, data_cmds, score_cmd, serve_cmd, store_cmds
+from cli import analysis_cmds, bench_cmd, data_cmds, score_cmd, serve_cmd, store_cmds, user_cmds
 from cli.common import EXIT_BAD_INPUT, CliError
 from cli.faults import FAULTS, fault_message
 from scoring.rubric import load_rubric, preset_ids
@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_parser(sub)
     store_cmds.add_parsers(sub)
     data_cmds.add_parsers(sub)
+    analysis_cmds.add_parsers(sub)
+    user_cmds.add_parsers(sub)
     serve_cmd.add_parser(sub)
     bench_cmd.add_parser(sub)
     p = sub.add_parser("rubrics", help="list the preset rubrics")

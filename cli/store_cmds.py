@@ -1,15 +1,15 @@
 """Verbs that work on a store file: ``demo``, ``import``, ``export``."""
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from cli.common import (DEFAULT_DB, EXIT_BAD_INPUT, CliError, add_problems_option, get_rubric, league_columns, report,
-                        write_csv_atomic)
+from cli.common import (DEFAULT_DB, EXIT_BAD_INPUT, CliError, add_problems_option, cli_actor, get_rubric,
+                        league_columns, report, write_csv_atomic)
 from queries.league import league
+from queries.workflow import period_status
 from queries.store import Actor, RefusedError, Store, StoreBusyError
 from scoring.isolated import read_path_isolated
 from scoring.demo import demo_observations, demo_periods, with_tie_scenarios
@@ -30,7 +30,8 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("import", help="import an observation file into a store (atomic; replaces those units' facts)")
     p.add_argument("--db", default=str(DEFAULT_DB))
     p.add_argument("--rubric", required=True)
-    p.add_argument("--who", default=None, help="who imports (recorded in the audit trail)")
+    p.add_argument("--who", default=None,
+                   help="a name to declare (recorded in the audit trail beside your OS account, shown as declared)")
     p.add_argument("--why", default="", help="reason (required for a period that was published and reopened)")
     add_problems_option(p)
     p.add_argument("file")
@@ -91,7 +92,7 @@ def run_import(args) -> int:
     """File checks (size, type, budgets, macros, formulas; in a limited child process), then one transaction;
     a locked period is refused."""
     rubric = get_rubric(args.rubric)
-    who = Actor(args.who or getpass.getuser(), "cli")
+    who = cli_actor(args)
     try:
         upload = read_path_isolated(args.file)
         with open_store(args.db) as store:
@@ -117,11 +118,15 @@ def run_export(args) -> int:
     rubric = get_rubric(args.rubric)
     if not Path(args.db).exists():
         raise CliError(f"数据库文件不存在 (no store at {args.db})")
-    with open_store(args.db, read_only=True) as store:
+    with open_store(args.db) as store:  # read-write: a store made before period statuses is migrated first
         table = league(store, rubric.id, args.period)
+        status = period_status(store, rubric.id, args.period)
     if table.empty:
         raise CliError(f"{args.period} 没有 {rubric.id} 的评分结果 (no results for this period)")
     table = table.rename(columns={"grp": "group"})
     write_csv_atomic(league_columns(rubric, table), args.out)
-    print(f"已导出 exported {len(table)} units → {args.out}")
+    if status.mark:  # the CSV keeps its contract columns: the status goes to stderr
+        print(f"注意 note: {args.period} 的状态为“{status.status}”，导出的是{status.mark}，不是已发布的结果 "
+              f"(not published)", file=sys.stderr)
+    print(f"已导出 exported {len(table)} units ({status.status}) → {args.out}")
     return 0

@@ -1,8 +1,10 @@
 """Flagboard dashboard entry point: ``streamlit run dashboard/app.py`` (or ``flagboard serve``).
 
-The sidebar pickers (scheme, period, group) run first so the menu follows the scheme (dashboard/navigation.py: the
-board's name follows its period kind, pages it does not have are not offered); Streamlit still draws the page menu
-above them.
+Nothing is shown before sign-in: a signed-out session gets the sign-in page only (no menu, no picker, no unit
+name or score), an account that must change its password gets that page only. Then the sidebar pickers (scheme,
+period, group) run first so the menu follows the scheme and the account's role (dashboard/navigation.py: pages a
+scheme does not have, or a role may not open, are not offered and not reachable by URL); Streamlit still draws the
+page menu above them.
 """
 from __future__ import annotations
 
@@ -15,12 +17,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.state import picked, rubric, sidebar_pickers  # noqa: E402
+from dashboard import auth  # noqa: E402
+from dashboard.navigation import pages_for, password_page, sign_in_page  # noqa: E402
+from dashboard.state import VIEWER, picked, rubric, sidebar_pickers  # noqa: E402
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
+st.session_state.pop(VIEWER, None)  # who this run is for comes from the sign-in, never from an earlier run
+account = auth.current_account()
+if account is None:
+    st.navigation([sign_in_page()], position="hidden").run()
+    st.stop()
+st.session_state[VIEWER] = account
 st.sidebar.title("红旗榜 Flagboard")
+if account.must_change:
+    auth.sidebar(account)
+    st.navigation([password_page(default=True)], position="hidden").run()
+    st.stop()
 sidebar_pickers()
 choice = picked()
-nav = st.navigation(pages_for(rubric(choice.scheme) if choice else None))
+nav = st.navigation(pages_for(rubric(choice.scheme) if choice else None, account.role))
+auth.sidebar(account)
 nav.run()

@@ -1,9 +1,11 @@
 """Backups from the dashboard (the data page's 备份 tab, and the backup after a publish).
 
 While the dashboard runs it holds the store file, and DuckDB lets one process open a file: ``flagboard backup``
-cannot open it then. The office backs up here instead: the dashboard's own connection writes a verified backup
-into ``<store dir>/backups/`` on the server, and any backup there can be downloaded as a ZIP (which
-``flagboard restore --from`` takes as it is). Restoring needs the dashboard stopped, so it stays a command.
+cannot open it then. The office (and no other role: a backup holds every table, password hashes included) backs
+up here instead: the dashboard's own connection writes a verified backup into ``<store dir>/backups/`` on the
+server, and any backup there can be downloaded as a ZIP (which ``flagboard restore --from`` takes as it is).
+Restoring needs the dashboard stopped, so it stays a command (a restore asked for by an account passes the store's
+write door, which lets the office only: :func:`documents.restore.restore`).
 """
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ import duckdb
 import streamlit as st
 
 from dashboard.plain import plain
+from dashboard.state import viewer
 from documents.backup import BackupError, after_publish, backup_beside, backups_dir, list_backups, zip_backup
 from queries.store import Store
 
 FLASH = "data_backup_flash"  # (kind, message) shown after the rerun that follows a publish
 ZIPPED = "data_backup_zip"  # (folder name, ZIP bytes) ready to download
+NOT_OFFICE = ("只有办公室账户可以备份和下载备份 "
+              "(only the office may back up: a backup holds every account's password hash)")
 FAULTS = (BackupError, OSError, duckdb.Error)  # what a backup can meet: refusal, disk full or unwritable, store fault
 
 
@@ -48,7 +53,11 @@ def _zip(store: Store, name: str) -> None:
 
 
 def backup_tab(store: Store) -> None:
-    """The 备份 tab: back up now, the backups beside the store, a ZIP download of any of them."""
+    """The 备份 tab: back up now, the backups beside the store, a ZIP download of any of them. The office's only:
+    its page is offered to no other role, and the tab asks the signed-in account's role again on the server."""
+    if viewer().role != "office":
+        st.error(NOT_OFFICE)
+        return
     st.markdown("看板运行时，命令行 `flagboard backup` 无法打开数据库（一个数据库文件同时只能由一个程序打开），请在这里备份。"
                 "备份写到服务器上数据库旁的 `backups/` 文件夹，每个文件都记录 SHA-256 校验和并在写完后校验；也可下载 ZIP 另行保存。"
                 "每次发布后也会自动备份到同一文件夹。恢复备份须先停止看板，再运行 "

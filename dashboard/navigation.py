@@ -3,7 +3,8 @@
 ``app.py`` builds the menu per run from the picked scheme and the signed-in role (:func:`pages_for`), so a page that
 does not apply to a scheme (阶段对比 without phases, 绩效付款 without a payout rule) is not offered, and a page a role
 may not open is neither in the menu nor reachable by its URL (Streamlit serves only the pages passed to
-``st.navigation``). A page's own code still checks what it reads (the read models filter by role).
+``st.navigation``). What a page reads is filtered for the account too (:func:`queries.access.scoped`): a town
+opens the league and its own unit, an analyst every reading page, the office everything.
 """
 from __future__ import annotations
 
@@ -49,20 +50,38 @@ class PageSpec:
         return st.Page(VIEWS / self.view, title=title, icon=self.icon, url_path=self.url_path, default=self.default)
 
 
+OFFICE = frozenset({"office"})
+READERS = frozenset({"office", "analyst"})  # pages over every unit and period a town does not open
+
 PAGES: list[PageSpec] = [
     PageSpec("league.py", _board, ":material/leaderboard:", "league", default=True),
     PageSpec("town.py", _unit_page, ":material/location_city:", "town"),
-    PageSpec("trends.py", "趋势分析", ":material/insights:", "trends"),
-    PageSpec("selection.py", "红旗评选", ":material/flag:", "selection"),
-    PageSpec("phases.py", "阶段对比", ":material/compare_arrows:", "phases", applies=lambda r: r is None or bool(r.phases)),
+    PageSpec("trends.py", "趋势分析", ":material/insights:", "trends", roles=READERS),
+    PageSpec("selection.py", "红旗评选", ":material/flag:", "selection", roles=READERS),
+    PageSpec("phases.py", "阶段对比", ":material/compare_arrows:", "phases", applies=lambda r: r is None or bool(r.phases),
+             roles=READERS),
     PageSpec("payout.py", "绩效付款", ":material/payments:", "payout",
-             applies=lambda r: r is None or r.payout is not None),
+             applies=lambda r: r is None or r.payout is not None, roles=READERS),
     PageSpec("rubric.py", "评分细则", ":material/rule:", "rubric"),
-    PageSpec("data.py", "数据管理", ":material/upload_file:", "data"),
-    PageSpec("audit.py", "审计日志", ":material/history:", "audit"),
+    PageSpec("objections.py", "异议处理", ":material/gavel:", "objections", roles=OFFICE),
+    PageSpec("data.py", "数据管理", ":material/upload_file:", "data", roles=OFFICE),
+    PageSpec("audit.py", "审计日志", ":material/history:", "audit", roles=OFFICE),
+    PageSpec("accounts.py", "账户管理", ":material/manage_accounts:", "accounts", roles=OFFICE),
+    PageSpec("password.py", "修改密码", ":material/password:", "password"),
 ]
 
 
-def pages_for(rubric, role: str = "office") -> list[st.Page]:
+def pages_for(rubric, role: str) -> list[st.Page]:
     """The pages the picked scheme has and ``role`` may open, in menu order (``rubric`` None: no scheme yet)."""
     return [spec.page(rubric) for spec in PAGES if role in spec.roles and spec.applies(rubric)]
+
+
+def sign_in_page() -> st.Page:
+    """The only page a signed-out session is given."""
+    return st.Page(VIEWS / "login.py", title="登录", icon=":material/login:", url_path="login", default=True)
+
+
+def password_page(default: bool = False) -> st.Page:
+    """The password page (the only page of an account that must change its password)."""
+    return st.Page(VIEWS / "password.py", title="修改密码", icon=":material/password:", url_path="password",
+                   default=default)

@@ -1,9 +1,11 @@
 """Shared page state: the store connection (one per process), cached read models and the sidebar pickers.
 
-Read models are cached per (store file, data version, function, arguments); the data version is the latest
-audit id, which every write through the store's door changes (import, edit, undo, decision, publish, rescore),
-so a page never shows stale numbers and never recomputes unchanged ones. Each sidebar choice lives under one
-session-state key (:data:`SCHEME`, :data:`PERIOD`, :data:`GROUP`); pages read it with :func:`picked`.
+Read models read the store as the signed-in account may (:func:`queries.access.scoped`: a town or analyst sees
+periods in 公示 or 已发布 only, a town only its own unit's facts and reasons) and are cached per (store file, data
+version, account, function, arguments); the data version is the latest audit id, which every write through the
+store's door changes (import, edit, undo, decision, publish, rescore), so a page never shows stale numbers and never
+recomputes unchanged ones. Each sidebar choice lives under one session-state key (:data:`SCHEME`, :data:`PERIOD`,
+:data:`GROUP`); pages read it with :func:`picked`.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.plain import plain
+from queries.access import scoped
 from queries.league import groups, periods, schemes
 from queries.store import Store, StoreBusyError
+from queries.store.accounts import Account
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "flagboard.duckdb"
 
@@ -45,16 +49,28 @@ def data_version() -> int:
     return store().data_version()
 
 
+VIEWER = "viewer"  # the signed-in account of this run: set by app.py at the start of every run
+
+
+def viewer() -> Account:
+    """The signed-in account of this run (app.py shows the sign-in page, and no other, to a signed-out session)."""
+    account = st.session_state.get(VIEWER)
+    if not isinstance(account, Account):
+        st.stop()
+    return account
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(path: str, version: int, fn_name: str, args: tuple):
+def _cached(path: str, version: int, account: Account, fn_name: str, args: tuple):
     module, name = fn_name.rsplit(".", 1)
     fn = getattr(importlib.import_module(module), name)
-    return fn(_open_store(path), *args)
+    return fn(scoped(_open_store(path), account), *args)
 
 
 def read(fn, *args):
-    """``fn(store, *args)`` for a read-model function of :mod:`queries`, cached until the store changes."""
-    return _cached(db_path(), data_version(), f"{fn.__module__}.{fn.__qualname__}", tuple(args))
+    """``fn(store, *args)`` for a read-model function of :mod:`queries`, on the store as the signed-in account may
+    read it (:func:`queries.access.scoped`), cached per account until the store changes."""
+    return _cached(db_path(), data_version(), viewer(), f"{fn.__module__}.{fn.__qualname__}", tuple(args))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -99,6 +115,8 @@ def picked() -> Picked | None:
     if known.empty or scheme not in set(known["scheme"]):
         return None
     period = st.session_state.get(PERIOD)
+    if period not in read(periods, scheme):  # only a period this account may see (a draft is the office's)
+        return None
     grps = read(groups, scheme, period)
     grp = st.session_state.get(GROUP) if len(grps) > 1 else (grps[0] if grps else "")
     is_demo = bool(known.loc[known["scheme"] == scheme, "is_demo"].iloc[0])

@@ -6,16 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports
+from dashboard import exports, status
 from dashboard.plain import plain
-from dashboard.state import Picked, db_path, group_label, picked, rubric
+from dashboard.state import Picked, db_path, group_label, picked, read, rubric, viewer
 from queries.display import BOARD_TITLES, period_label
+from queries.league import reading_warnings
+from queries.workflow import export_mark
 
 DEMO_BANNER = "演示数据 · 本页内容由 `flagboard demo` 生成，仅用于演示，并非真实评估结果。"
 
 
 def empty_store_help() -> None:
-    """How to bring data in, shown instead of a page when the store has no results (never a stack trace)."""
+    """How to bring data in, shown instead of a page when the store has no results (never a stack trace); a town
+    or analyst account is told that nothing is in 公示 or published yet."""
+    if viewer().role != "office":
+        st.info("还没有公示或已发布的结果 (nothing in public review or published yet)。请等待区政务服务管理办公室公示。")
+        return
     st.info("数据库中还没有评分结果 (the store has no results yet)。请先导入观测数据。")
     st.markdown(
         "**导入数据的方法 (how to import data)**\n\n"
@@ -59,8 +65,14 @@ def header(title: str, picked: Picked, subject: str = "") -> None:
         parts.append(plain(group_label(picked.grp)))
     st.title(f"{title}" + (f" · {plain(subject)}" if subject else ""))
     st.caption(f"{plain(rub.name)}（{plain(picked.scheme)}） · " + " · ".join(parts))
+    status.banner(picked.scheme, picked.period)
     if picked.is_demo:
         st.warning(DEMO_BANNER, icon=":material/science:")
+    readings = read(reading_warnings, picked.scheme, picked.period)
+    if readings:
+        with st.expander(f"评分读法提醒：{len(readings)} 处结果由细则的读法决定（原文可有两种理解）", icon=":material/info:"):
+            for line in readings:
+                st.text(line)
 
 
 def card(label: str, value: str, note: str = "", key: str | None = None) -> None:
@@ -122,6 +134,10 @@ def _export(kind: str, frame: pd.DataFrame, sheet: str) -> bytes:
 def downloads(frame: pd.DataFrame, name: str, key: str, parquet: bool = False, sheet: str = "数据") -> None:
     """Download buttons for exactly the shown table (list columns as 'a→b→c' text)."""
     flat = exports.for_download(frame)
+    choice = picked()
+    mark = read(export_mark, choice.scheme, choice.period) if choice else ""
+    if mark:  # a period not 已发布: its files say so in their name and (XLSX) sheet title
+        name, sheet = f"{mark}_{name}", f"{sheet}（{mark}）"
     kinds = [("csv", "下载 CSV", "text/csv"), ("xlsx", "下载 XLSX", exports.XLSX_MIME)]
     if parquet:
         kinds.append(("parquet", "下载 Parquet", "application/octet-stream"))

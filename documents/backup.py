@@ -2,7 +2,8 @@
 and the backups kept beside the store (after every publish, or on request from the data page).
 
 A backup folder holds one Parquet file per base table of the store, whatever tables exist (views are left out:
-the schema recreates them when a store is opened), and ``manifest.json``: the format, when and from which store
+the schema recreates them when a store is opened; the accounts with their argon2 password hashes are in, so the
+folder is its owner's only: 0700, files 0600), and ``manifest.json``: the format, when and from which store
 it was taken, the store's data version (latest audit id), and per table its rows, columns, file, size and
 SHA-256. Backup writes into a hidden temporary folder next to the target and renames it at the end, so a folder
 that exists is always complete; a failure (disk full…) leaves nothing behind. :func:`verify_backup` re-reads the
@@ -37,6 +38,7 @@ MANIFEST = "manifest.json"
 FORMAT = "flagboard-backup/2"  # with a SHA-256 and a size per file
 UNVERIFIABLE = "flagboard-backup/1"  # made before checksums: restored only when asked for explicitly
 BACKUPS = "backups"  # the folder beside a store that holds its automatic and on-request backups
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600  # a backup holds password hashes: its owner (the store's) reads it only
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -73,6 +75,7 @@ def _write_table(cur, name: str, folder: Path) -> dict:
     path = folder / f"{name}.parquet"
     rel = cur.table(name)
     rel.to_parquet(str(path))
+    os.chmod(path, PRIVATE_FILE)
     _synced(path)
     return {"rows": int(cur.table(name).count("*").fetchall()[0][0]), "columns": rel.columns, "file": path.name,
             "bytes": path.stat().st_size, "sha256": sha256_of(path)}
@@ -85,7 +88,7 @@ def backup(store: Store, out_dir: str | Path) -> dict:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(f"备份目录 {out} 已存在且不为空，请换一个新目录 (backup folder must be new or empty)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))  # 0700: the owner's only
     try:
         cur = store.con.cursor()
         try:
@@ -98,6 +101,7 @@ def backup(store: Store, out_dir: str | Path) -> dict:
         manifest = {"format": FORMAT, "created": datetime.now().isoformat(timespec="seconds"),
                     "source": str(store.path), "data_version": version, "tables": tables}
         (tmp / MANIFEST).write_bytes(json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+        os.chmod(tmp / MANIFEST, PRIVATE_FILE)
         _synced(tmp / MANIFEST)
         if out.exists():
             out.rmdir()
@@ -197,6 +201,8 @@ def backup_beside(store: Store, label: str) -> Path:
     """A verified backup in ``<store dir>/backups/<label>-<time>/``; returns its folder. A backup that fails its
     verification is removed (and the error raised): no folder that looks complete is left unverified."""
     parent = backups_dir(store)
+    parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    os.chmod(parent, PRIVATE_DIR)  # also one made by an older version (0755)
     stem = f"{_UNSAFE.sub('_', label).strip('._') or 'backup'}-{datetime.now():%Y%m%d-%H%M%S}"
     folder, n = parent / stem, 1
     while folder.exists():

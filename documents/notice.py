@@ -32,7 +32,8 @@ class NoticeFontMissing(RuntimeError):
 
 def title(facts: dict) -> str:
     demo = DEMO_MARK if facts["is_demo"] else ""
-    return f"{demo}关于{facts['scheme_name']}{facts['period_words']}结果的通报"
+    mark = f"（{facts['status_mark']}）" if facts.get("status_mark") else ""  # 草稿 / 公示稿 until 已发布
+    return f"{demo}关于{facts['scheme_name']}{facts['period_words']}结果的通报{mark}"
 
 
 def statements(facts: dict) -> list[str]:

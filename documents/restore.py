@@ -5,9 +5,12 @@ that store's later audit rows.
    file refuses the restore and nothing is touched.
 2. The store being replaced: held by another process → :class:`~queries.store.StoreBusyError`; opens → its
    audit rows are read; does not open (zero-length, corrupt, not a DuckDB file) → it is only moved aside.
+   Who may restore is that store's write door's decision (the command line: its administrator; an account: the
+   office only, a refusal audited there).
 3. A new store file is built beside it (the current schema, so views and new tables are the current ones) and
-   filled through the write door in one transaction: every table of the backup (row counts checked), then the
-   replaced store's audit rows the backup does not hold, then the restore's own audit row.
+   filled through the write door in one transaction: every base table of the backup, whatever tables there are
+   (row counts checked; the wide results of a backup made before the lean table are upgraded as such a store is),
+   then the replaced store's audit rows the backup does not hold, then the restore's own audit row.
 4. The replaced store is moved aside (``<name>.before-restore-<time>``, or ``<name>.unopenable-<time>``; its WAL
    with it) and the new file renamed into place. Any failure before that leaves the store as it was.
 
@@ -34,9 +37,11 @@ import pandas as pd
 from documents.backup import (FORMAT, MANIFEST, SQL, BackupError, read_manifest, sha256_of, store_tables,
                               verify_backup)
 from queries.store import Actor, AuditEntry, Request, Store, StoreBusyError, Written
-from queries.store.connection import continue_id_sequences
-from queries.store.door import data_version
-from queries.store.errors import is_held
+from queries.store.connection import (WIDE_RESULTS, continue_id_sequences, make_room_for_wide_results,
+                                      upgrade_results)
+from queries.store.door import allow_everyone, data_version
+from queries.store.errors import NotPermittedError, is_held
+from queries.store.permissions import SIGNED_OUT
 
 NOT_RESTORED = "未恢复任何数据，数据库保持原样 (nothing restored; the store is unchanged)"
 _AUDIT_KEYS = ("audit_id", "ts", "who", "action")  # an audit row the backup holds has these equal
@@ -140,15 +145,23 @@ def _carry_audit(cur, replaced: Replaced) -> tuple[int, list[int]]:
 
 def load_backup(cur, src: Path, manifest: dict, replaced: Replaced, about: dict) -> Written:
     """Write command: fill an empty store with the tables of a backup (row counts checked), append the replaced
-    store's later audit rows, and ask for the restore's own audit row (``about`` plus what was loaded)."""
+    store's later audit rows, and ask for the restore's own audit row (``about`` plus what was loaded).
+
+    A table the current schema has as a view is not loaded (the schema computes it), except the wide per-indicator
+    results of a backup made before the lean table: loaded, then upgraded as a store of that age is when opened
+    (into ``result_points``, the view made again)."""
     existing, views = set(store_tables(cur)), set(SQL.store_views(cur)["table_name"])
-    skipped, dropped = [], {}
+    skipped, dropped, upgraded = [], {}, []
     for name, info in manifest["tables"].items():
-        if name in views:  # a table of an older schema that is a view now: the schema computes it
+        if name in views and name != WIDE_RESULTS:  # a table of an older schema that is a view now
             skipped.append(name)
             continue
         rel = cur.read_parquet(str(src / info["file"]))
-        if name in existing:
+        if name in views:
+            make_room_for_wide_results(cur)
+            rel.create(name)
+            upgraded.append(name)
+        elif name in existing:
             if extra := _insert(cur, name, rel):
                 dropped[name] = extra
         else:
@@ -156,11 +169,13 @@ def load_backup(cur, src: Path, manifest: dict, replaced: Replaced, about: dict)
         n = int(cur.table(name).count("*").fetchall()[0][0])
         if n != info["rows"]:
             raise BackupError(f"表 {name} 恢复了 {n} 行，备份中应为 {info['rows']} 行 (row count mismatch)")
+    if upgraded:
+        upgrade_results(cur)  # after every other table: it needs the results and the stored rubrics
     restore_id, carried = _carry_audit(cur, replaced)
     continue_id_sequences(cur)  # the restore's own row (next) and later writes get ids after every stored one
     detail = {**about, "carried_audit_rows": len(carried),
               "carried_audit_ids": [carried[0], carried[-1]] if carried else [],
-              "skipped_views": skipped, "dropped_columns": dropped}
+              "skipped_views": skipped, "upgraded_tables": upgraded, "dropped_columns": dropped}
     return Written((tuple(skipped), len(carried), restore_id), (AuditEntry.periods("restore", "", [], detail),))
 
 
@@ -257,15 +272,35 @@ def _swap(db: Path, new: Path, kept: Path | None) -> None:
         raise
 
 
+def _asked(cur) -> Written:
+    """Write command that writes nothing: the current store's door only decides whether a restore may happen."""
+    return Written()
+
+
+def _permitted(db: Path, who: Actor, replaced: Replaced) -> None:
+    """Whether ``who`` may restore over the store at ``db``, decided by that store's write door: the command line
+    acts as the store's administrator; a signed-in account (``via="dashboard"``) must be the office's there (a
+    refusal is audited in that store, and nothing is restored). The new store, empty until loaded, has no accounts
+    to ask, so it lets the restore's own write through."""
+    if who.via != "dashboard":
+        return
+    if not (replaced.exists and replaced.opens):
+        raise NotPermittedError(SIGNED_OUT)  # no store, no accounts: no account may restore here
+    with Store(db) as current:
+        current.write(who, Request("restore"), _asked)
+
+
 def restore(src: str | Path, db_path: str | Path, who: Actor | str, unverified: bool = False) -> Restored:
     """Rebuild the store at ``db_path`` from a backup folder or ZIP for ``who`` (see the module docstring).
 
-    Raises :class:`BackupError` (nothing touched) for a backup that fails verification, and
-    :class:`~queries.store.StoreBusyError` if another process holds ``db_path``.
+    Raises :class:`BackupError` (nothing touched) for a backup that fails verification,
+    :class:`~queries.store.StoreBusyError` if another process holds ``db_path``, and
+    :class:`~queries.store.NotPermittedError` for an account other than the office's (see :func:`_permitted`).
     """
-    src, db = Path(src), Path(db_path)
+    src, db, who = Path(src), Path(db_path), Actor.of(who)
     db.parent.mkdir(parents=True, exist_ok=True)
     replaced = _replaced(db)  # first: a store the dashboard holds is refused before anything else is read
+    _permitted(db, who, replaced)
     with _backup_folder(src, db.parent) as folder:
         try:
             manifest = verify_backup(folder, unverified)
@@ -284,7 +319,7 @@ def restore(src: str | Path, db_path: str | Path, who: Actor | str, unverified: 
         os.unlink(name)  # DuckDB must create the file itself
         new = Path(name)
         try:
-            with Store(new) as fresh:  # the current schema, empty
+            with Store(new, permission=allow_everyone) as fresh:  # the current schema, empty; who may: above
                 skipped, carried, audit_id = fresh.write(who, Request("restore"), load_backup, folder, manifest,
                                                          replaced, about)
                 fresh.con.execute("CHECKPOINT")

@@ -1,11 +1,11 @@
 """The audit trail as people read it: one row per change (import, edit, undo, publish, reopen, award decision,
 rubric change, rescore, restore of a backup, and a write the permission check refused).
 
-The write door (:meth:`queries.store.Store.write`) writes every row: when, who (the name typed at the start;
-the OS user on the command line), from where (``via``), what (a JSON detail: rows added/changed/removed
-with before/after values, or the league as published) and why, with the (period, entity) pairs it touches
-(``audit_scope``), so the audit page can filter an import of many units by one unit. An import that changes
-nothing is still recorded (action ``import`` with ``"no_change": true``) but creates no batch, so there is
+The write door (:meth:`queries.store.Store.write`) writes every row: when, who (the signed-in account; the OS user
+on the command line, with the name it declared by ``--who`` beside it), from where (``via``), what (a JSON detail:
+rows added/changed/removed with before/after values, or the league as published) and why, with the (period, entity)
+pairs it touches (``audit_scope``), so the audit page can filter an import of many units by one unit. An import that
+changes nothing is still recorded (action ``import`` with ``"no_change": true``) but creates no batch, so there is
 nothing to undo. Audit ids come from the sequence ``audit_ids`` and are unique (index ``audit_id_unique``).
 A restore (store-wide: no scheme, shown under every scheme) keeps the rows the replaced store had after the
 backup under fresh ids, each marked ``carried_over`` (see :mod:`documents.restore`).
@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
     "award_decision": "红旗决定", "rubric_change": "细则变更", "rescore": "重新评分", "refused": "拒绝",
     "restore": "恢复备份",
+    "review": "开始公示", "draft": "退回草稿", "objection": "异议", "answer": "答复异议", "account_add": "新增账户",
+    "account_reset": "重置密码", "account_disable": "停用账户", "account_enable": "启用账户", "passwd": "修改密码",
+    "login": "登录", "login_failed": "登录失败",
 }
 KIND_LABELS = {"import": "导入", "edit": "表格修改", "bulk": "批量导入"}  # what kind of batch a change was
 
@@ -58,6 +61,19 @@ def summary(action: str, detail: dict) -> str:
         return f"重新评分 {detail.get('period', '')}{group}：{detail.get('units', 0)} 个单位"
     if action == "restore":
         return restore_summary(detail)
+    if action == "review":
+        return f"开始公示，截止 {detail.get('until', '')}"
+    if action == "draft":
+        return "公示中的期间退回草稿"
+    if action == "objection":
+        return f"异议 #{detail.get('objection_id')}：指标 {detail.get('indicator', '')}：{detail.get('text', '')}"
+    if action == "answer":
+        batch = f"，数据修改批次 #{detail['batch_id']}" if detail.get("batch_id") else ""
+        return f"答复异议 #{detail.get('objection_id')}：{detail.get('verdict', '')}{batch}"
+    if action.startswith("account_") or action == "passwd":
+        return f"{ACTION_LABELS[action]} {detail.get('account', '')}"
+    if action in ("login", "login_failed"):
+        return f"{ACTION_LABELS[action]}（地址 {detail.get('client', '')}）"
     if action == "refused":
         return f"拒绝{ACTION_LABELS.get(detail.get('action', ''), detail.get('action', ''))}：{detail.get('message', '')}"
     return ""
@@ -90,7 +106,16 @@ def audit_log(store: "Store", scheme: str = "", period: str = "", entity: str = 
     details = [json.loads(d) if d else {} for d in rows["detail"]]
     rows["label"] = [ACTION_LABELS.get(a, a) for a in rows["action"]]
     rows["summary"] = [summary(a, d) + carried_note(d) for a, d in zip(rows["action"], details)]
+    rows["who"] = [who_label(w, v, dec) for w, v, dec in zip(rows["who"], rows["via"], rows["declared"].fillna(""))]
     return rows
+
+
+def who_label(who: str, via: str, declared: str) -> str:
+    """Who did it as the audit shows it: the signed-in account, or on the command line the OS account with the
+    name it declared (``--who``) beside it, marked as declared."""
+    if via == "cli":
+        return f"{who}（命令行" + (f"，自称 {declared}）" if declared else "）")
+    return who
 
 
 def audit_filters(store: "Store", scheme: str = "") -> tuple[list[str], list[str]]:

@@ -176,3 +176,10 @@ def headline(league: pd.DataFrame, rubric: Rubric) -> Headline:
             out.update(first_out=str(best["entity"]), first_out_rank=int(best["rank"]),
                        first_out_gap=rounded(cutoff - float(best["final"]), d))
     return Headline(**out)
+
+
+def reading_warnings(store: Store, scheme: str, period: str) -> list[str]:
+    """The warnings of readings that decided an outcome in a period (a cap reading, a netting), one line each:
+    shown on the period's pages (DESIGN: "a warning appears wherever it decides an outcome")."""
+    rows = store.read(SQL.reading_warnings, scheme=scheme, period=period)
+    return [f"{w}：{m}" for w, m in zip(rows["where"], rows["message"])]

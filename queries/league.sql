@@ -17,3 +17,7 @@ SELECT DISTINCT grp FROM results WHERE scheme = $scheme AND period = $period ORD
 SELECT period, entity, rank, final FROM results
 WHERE scheme = $scheme AND grp = $grp
 ORDER BY period, entity;
+
+-- name: reading_warnings*
+-- Returns the warnings of readings that decided an outcome when a period was scored (where, message), by unit.
+SELECT "where", message FROM result_warnings WHERE scheme = $scheme AND period = $period ORDER BY "where";

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.store import Store
+from queries.store import Store, contracts
 from queries.trends import indicators, totals
 from scoring.payout import contract_years, lost_point_costs, payout_table, window_price
 
@@ -107,3 +107,45 @@ def payout_view(store: Store, scheme: str, prices: tuple = (), shorts: tuple = (
                        for w, got, want in zip(short["window"], short["n_months"], short["n_expected"]))
     return PayoutView(tuple(sorted(finals["entity"].unique())), table, months, costs, labels, bands, negative,
                       incomplete)
+
+
+PAYOUT_COLUMNS = ["window", "entity", "months", "mean", "band", "rate", "price", "base_amount", "certified", "target",
+                  "shortfall", "deduction", "payout"]
+
+
+@dataclass(frozen=True)
+class PayoutFile:
+    """The payout of contract years as the CLI writes it (``PAYOUT_COLUMNS``), and the warnings of readings that
+    decided an amount (a net floored at 0)."""
+
+    table: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+def payout_rows(finals: pd.DataFrame, rubric, terms: dict, window: str | None = None) -> PayoutFile:
+    """Per contract year × unit from monthly finals (period, entity, final) and the stored contract terms; one
+    contract year when ``window`` is given (its id as the rubric names it, e.g. 第一年)."""
+    windows = [w for w in rubric.windows if window is None or w.id == window]
+    if window is not None and not windows:
+        raise ValueError(f"细则 {rubric.id} 没有合同年度 “{window}”；可填：{'、'.join(w.id for w in rubric.windows)} "
+                         f"(unknown contract year)")
+    years = contract_years(finals, windows)
+    money = payout_table(years, windows, rubric.payout, terms=terms)
+    table = pd.DataFrame({
+        "window": money["window"], "entity": money["entity"], "months": money["n_months"], "mean": money["mean"],
+        "band": money["band"], "rate": money["rate"], "price": money["price"], "base_amount": money["band_amount"],
+        "certified": money["certified"].astype("Int64"), "target": money["target"].astype("Int64"),
+        "shortfall": money["short_persons"], "deduction": money["deduction"], "payout": money["net"]})
+    reading = "扣除从绩效考核金额中扣，净额最低为0（读法 A20，payout.floor_at_zero）"
+    warnings = tuple(f"{w} {e}：鉴定扣除 {d} 元超过按档次应付 {b} 元，{reading} (net floored at 0)"
+                     for w, e, d, b, f in zip(money["window"], money["entity"], money["deduction"],
+                                              money["band_amount"], money["floored"]) if f)
+    return PayoutFile(table[PAYOUT_COLUMNS], warnings)
+
+
+def stored_payout(store: Store, scheme: str, window: str | None = None) -> PayoutFile:
+    """:func:`payout_rows` from the store's monthly finals and its stored contract terms."""
+    rubric = store.rubric(scheme)
+    with store.reading() as cur:
+        stored_terms = contracts.terms(cur, scheme)
+    return payout_rows(totals(store, scheme)[["period", "entity", "final"]], rubric, stored_terms, window)

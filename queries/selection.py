@@ -13,6 +13,7 @@ from queries.league import TRAIL, group_league, league_view
 from queries.statements import beside
 from queries.store import Store
 from queries.trends import totals
+from queries.workflow import export_mark
 from scoring.payout import contract_years
 from scoring.rubric import Rubric
 from scoring.rules.rank import competition_rank
@@ -187,4 +188,5 @@ def notice_facts(store: Store, scheme: str, period: str, grp: str | None = None)
         "decimals": rubric.display_decimals,
         "is_demo": bool(league["is_demo"].any()) if len(league) else False,
         "group": str(league["grp"].iloc[0]) if len(league) else "",
+        "status_mark": export_mark(store, scheme, period),  # 草稿 / 公示稿 in the title until 已发布
     }

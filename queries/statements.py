@@ -19,7 +19,8 @@ The marker after the name is what the statement returns, and the runner holds it
 Parameters are DuckDB named parameters (``$scheme``). A call passes exactly the parameters its statement
 uses: a missing or an unknown one is a :class:`TypeError`, never silently dropped. A ``{name}`` slot (for
 the few statements DuckDB cannot parameterise, e.g. ``CREATE SEQUENCE``) takes an identifier or an integer
-only and is filled in as text.
+only and is filled in as text, or a :class:`Quoted` name (any text, written as a double-quoted identifier,
+e.g. a database name taken from a file name).
 """
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SLOT_VALUE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMMENT = re.compile(r"--[^\n]*")
+
+
+class Quoted(str):
+    """A name for a ``{slot}`` written as a double-quoted SQL identifier (inner quotes doubled)."""
+
+    def sql(self) -> str:
+        return '"' + self.replace('"', '""') + '"'
 
 
 class StatementError(ValueError):
@@ -78,7 +86,9 @@ class Statement:
         text = self.sql
         for slot in self.slots:
             value = params[slot]
-            if not (isinstance(value, int) or (isinstance(value, str) and _SLOT_VALUE.match(value))):
+            if isinstance(value, Quoted):
+                value = value.sql()
+            elif not (isinstance(value, int) or (isinstance(value, str) and _SLOT_VALUE.match(value))):
                 raise TypeError(f"{self.source} {self.name}: slot {{{slot}}} takes an identifier or an integer, "
                                 f"not {value!r}")
             text = text.replace(f"{{{slot}}}", str(value))

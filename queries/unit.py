@@ -14,7 +14,7 @@ from queries.display import KIND_LABELS, category_names, component_labels, cutof
     top_grade
 from queries.league import group_league
 from queries.statements import beside
-from queries.store import Store, facts
+from queries.store import Store, facts, scorer
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
@@ -48,8 +48,18 @@ class UnitView:
 
 
 def indicator_detail(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
-    """One unit's per-indicator rows in a period: indicator, category, kind, points, max, lost, reason, place."""
-    return store.read(SQL.entity_detail, scheme=scheme, period=period, entity=entity)
+    """One unit's per-indicator rows in a period: indicator, category, kind, points, max, lost, reason, place.
+
+    The reasons are rendered now, from the unit's stored facts and places, with the rubric version the period was
+    scored with: the store keeps the facts that decide them, not 20 strings per unit and period."""
+    with store.reading() as cur:
+        detail = SQL.entity_detail(cur, scheme=scheme, period=period, entity=entity)
+        if detail.empty:
+            return detail.assign(reason=pd.Series(dtype="str"))
+        places = {code: p for code, p in zip(detail["indicator"], detail["place"]) if p == p}
+        reasons = scorer.render_reasons(cur, scheme, period, entity, places)
+    detail.insert(6, "reason", detail["indicator"].map(reasons).fillna("").astype("str"))
+    return detail
 
 
 def stored_facts(store: Store, scheme: str, period: str, entity: str) -> pd.DataFrame:
@@ -67,7 +77,8 @@ def units_of(store: Store, scheme: str, period: str, grp: str | None) -> list[st
 def _indicator_frame(detail: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Detail rows joined with the rubric: names, category names, method and department, in rubric order."""
     info = pd.DataFrame([{"indicator": i.code, "指标": i.name, "考核方式": i.method, "责任科室": i.dept,
-                          "order": n, "rule_type": i.rule.type, "step": getattr(i.rule, "step", np.nan)}
+                          "order": n, "rule_type": i.rule.type,
+                          "step": float(i.rule.rank_step()) if i.rule.rank_step() is not None else np.nan}
                          for n, i in enumerate(rubric.indicators)])
     merged = detail.merge(info, on="indicator", how="inner").sort_values("order", kind="stable")
     merged["类别"] = merged["category"].map(category_names(rubric)).fillna(merged["category"])

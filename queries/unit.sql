@@ -1,10 +1,12 @@
 -- Read models of one unit (the town page).
 
 -- name: entity_detail*
--- Returns one unit's per-indicator points, max, lost points, reason and place (rank ladders) in a period.
-SELECT indicator, category, kind, points, max, lost, reason, place
+-- Returns one unit's per-indicator points, max, lost points and place (rank ladders) in a period, in rubric order
+-- (the reasons are rendered from its facts: queries.store.scorer.render_reasons).
+SELECT indicator, category, kind, points, max, lost, place
 FROM results_indicator
-WHERE scheme = $scheme AND period = $period AND entity = $entity;
+WHERE scheme = $scheme AND period = $period AND entity = $entity
+ORDER BY ord;
 
 -- name: entity_history*
 -- Returns one unit's final, rank, grade and flag in every period, with the group median and leader's final.

@@ -8,14 +8,14 @@ exact values for whoever needs them (tests, robustness, what-if).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from scoring.codes import first_rows, forget_text_codes, small_sort, text_codes
-from scoring.exact import Q, frac
+from scoring.exact import SCALE, Q, frac, units4
 from scoring.problems import InputError, Problem, errors_only
 from scoring.ranking import group_codes, rank_league
 from scoring.rubric import Rubric
@@ -37,13 +37,40 @@ class Exact:
 
 
 @dataclass
-class Scored:
-    """What scoring gives: ``detail`` (one row per unit × indicator) and ``league`` (one row per unit)."""
+class Points:
+    """Per unit × indicator, as arrays (indicators in rubric order × units in ``units`` order): the 4-decimal signed
+    points, the lost points (max − points for base indicators, so that points + lost = max as shown), each
+    indicator's max, the places of rank ladders (NaN elsewhere) and the reasons (None when not built)."""
 
-    detail: pd.DataFrame
-    league: pd.DataFrame
-    warnings: list[Problem]
-    exact: Exact | None = field(default=None, repr=False)
+    units: pd.DataFrame
+    codes: list[str]
+    points: np.ndarray  # k × n
+    lost: np.ndarray  # k × n
+    maxes: np.ndarray  # k
+    places: np.ndarray  # k × n
+    reasons: list | None  # k Arrow text arrays, or None
+
+
+class Scored:
+    """What scoring gives: ``league`` (one row per unit), ``points`` (the per-indicator arrays), ``warnings``, the
+    exact values (``exact``), and ``detail`` (one row per unit × indicator) built from the arrays when first read."""
+
+    def __init__(self, points: Points, league: pd.DataFrame, warnings: list[Problem], rubric: Rubric,
+                 exact: Exact | None = None):
+        self.points = points
+        self.league = league
+        self.warnings = warnings
+        self.exact = exact
+        self._rubric = rubric
+        self._detail: pd.DataFrame | None = None
+
+    @property
+    def detail(self) -> pd.DataFrame:
+        """One row per unit × indicator (indicator-major, units in order): period, group, entity, indicator,
+        category, kind, points, max, lost, reason, place."""
+        if self._detail is None:
+            self._detail = detail_frame(self.points, self._rubric)
+        return self._detail
 
 
 def unit_frame(obs: pd.DataFrame) -> pd.DataFrame:
@@ -105,13 +132,13 @@ def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None,
-                     reasons: bool = True, places: dict | None = None) -> tuple[pd.DataFrame, Exact, list[Problem]]:
+                     reasons: bool = True, places: dict | None = None) -> tuple[Points, Exact, list[Problem]]:
     """Per unit × indicator: signed points, max, lost and reason (validated rows in, no checks here).
 
-    Rows are laid out indicator by indicator (rubric order), each block in ``units`` order. Returns the detail
-    frame (4-decimal figures), the exact signed points per indicator, and the warnings of readings that decided
-    an outcome. ``reasons=False`` leaves the reason column empty (points only). ``places``: indicator code → each
-    unit's place (aligned with ``units``), given instead of ranked (a unit scored alone with its stored places).
+    Returns the per-indicator arrays (4-decimal figures), the exact signed points per indicator, and the warnings
+    of readings that decided an outcome. ``reasons=False`` builds no reason texts (points only). ``places``:
+    indicator code → each unit's place (aligned with ``units``), given instead of ranked (a unit scored alone with
+    its stored places).
     """
     if units is None:
         units, pos = _units_and_positions(obs)
@@ -136,40 +163,44 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
         warnings += ind.rule.outcome_warnings(res, units, ind)
     for net in rubric.net_events:
         warnings += _net_events(net, results, units, rubric)
-    points, lost, place, maxes, texts, exact = [], [], [], [], [], {}
-    for ind in rubric.indicators:
+    k = len(rubric.indicators)
+    points, lost, place = np.zeros((k, n)), np.zeros((k, n)), np.full((k, n), np.nan)
+    maxes, texts, exact = np.zeros(k), [], {}
+    for j, ind in enumerate(rubric.indicators):
         res = results[ind.code]
-        magnitude = res.points
-        mx = ind.rule.max_points(ind)
-        if ind.kind == "penalty":
-            signed, gone = -magnitude, magnitude
-        elif ind.kind == "bonus":
-            signed, gone = magnitude, Q.zeros(n)
-        else:
-            signed, gone = magnitude, mx - magnitude
+        signed = -res.points if ind.kind == "penalty" else res.points
         exact[ind.code] = signed
-        points.append(signed.to_float())
-        lost.append(gone.to_float())
-        maxes.append(np.full(n, float(mx)))
-        place.append(res.place if res.place is not None else np.full(n, np.nan))
+        maxes[j] = float(ind.rule.max_points(ind))
+        shown = signed.round4()
+        points[j] = shown / SCALE
+        if ind.kind == "penalty":
+            lost[j] = -shown / SCALE
+        elif ind.kind != "bonus":
+            lost[j] = (int(units4(maxes[j])) - shown) / SCALE  # points + lost = max, as shown
+        if res.place is not None:
+            place[j] = res.place
         if reasons:
             texts.append(_text_column(res.reason.array if hasattr(res.reason, "array") else res.reason))
-    k = len(rubric.indicators)
+    codes_ = [i.code for i in rubric.indicators]
+    return Points(units, codes_, points + 0.0, lost + 0.0, maxes, place, texts if reasons else None), \
+        Exact(units, exact, {}), warnings
+
+
+def detail_frame(p: Points, rubric: Rubric) -> pd.DataFrame:
+    """The per-indicator arrays as one row per unit × indicator (indicator-major), built from Arrow buffers."""
+    k, n = len(p.codes), len(p.units)
     inds = rubric.indicators
+    units = p.units
     text = {c: _tiled(_as_array(pa.array(units[c].astype(str))).cast(TEXT), k) for c in ("period", "group", "entity")}
     text["indicator"] = _repeated([i.code for i in inds], n)
     text["category"] = _repeated([i.category for i in inds], n)
     text["kind"] = _repeated([i.kind for i in inds], n)
-    text["reason"] = pa.concat_arrays(texts) if k and reasons else _repeated([""], n * k)
-
-    def numbers(parts: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(parts).astype("float64") if k else np.zeros(0)
-
+    text["reason"] = pa.concat_arrays(p.reasons) if k and p.reasons is not None else _repeated([""], n * k)
     columns = {c: pd.array(text[c], dtype="str") for c in ("period", "group", "entity", "indicator", "category",
                                                             "kind")}
-    columns.update(points=numbers(points), max=numbers(maxes), lost=numbers(lost),
-                   reason=pd.array(text["reason"], dtype="str"), place=numbers(place))
-    return pd.DataFrame(columns), Exact(units, exact, {}), warnings
+    columns.update(points=p.points.reshape(-1), max=np.repeat(p.maxes, n), lost=p.lost.reshape(-1),
+                   reason=pd.array(text["reason"], dtype="str"), place=p.places.reshape(-1))
+    return pd.DataFrame(columns)
 
 
 def _net_events(net, results: dict[str, RuleResult], units: pd.DataFrame, rubric: Rubric) -> list[Problem]:
@@ -261,10 +292,10 @@ def totals(exact: Exact, rubric: Rubric) -> pd.DataFrame:
 def score_valid(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None, reasons: bool = True) -> Scored:
     """Score observations that already passed :func:`scoring.validate.validate`."""
     units, pos = _units_and_positions(obs)
-    detail, exact, warnings = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, reasons)
+    points, exact, warnings = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, reasons)
     league = rank_league(totals(exact, rubric), rubric, decisions)
     forget_text_codes()  # validation's encodings were for this scoring only
-    return Scored(detail=detail, league=league, warnings=warnings, exact=exact)
+    return Scored(points, league, warnings, rubric, exact)
 
 
 def unit_detail(obs: pd.DataFrame, rubric: Rubric, places: dict[str, float]) -> pd.DataFrame:
@@ -275,9 +306,9 @@ def unit_detail(obs: pd.DataFrame, rubric: Rubric, places: dict[str, float]) -> 
     if len(units) != 1:
         raise ValueError(f"unit_detail scores one unit, not {len(units)}")
     given = {code: np.array([place], dtype="float64") for code, place in places.items()}
-    detail, _, _ = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, True, given)
+    points, _, _ = score_indicators(obs.assign(**{UNIT_POS: pos}), rubric, units, True, given)
     forget_text_codes()
-    return detail
+    return detail_frame(points, rubric)
 
 
 def score(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None, decisions: dict | None = None) -> Scored:

@@ -207,26 +207,50 @@ def window_price(window: Window, payout: Payout, prices: dict[str, float] | None
     return float(given if given is not None else window.price if window.price is not None else payout.price)
 
 
+@dataclass(frozen=True)
+class ContractTerms:
+    """What the monthly tables do not hold, per contract year, as the office enters them (stored and audited):
+    the 中标价, the persons certification requires (``target``), those who passed (``certified``) and the staff
+    (for ``shortfall_basis: every_unpassed``). None = not entered (the rubric's default price, no shortfall)."""
+
+    price: float | None = None
+    target: int | None = None
+    certified: int | None = None
+    staff: int | None = None
+
+    def short(self, payout: Payout) -> int:
+        """The persons the certification deduction counts (0 until the counts are entered)."""
+        if self.certified is None or (self.target is None and self.staff is None):
+            return 0
+        return shortfall(payout, self.target if self.target is not None else 0, self.certified, self.staff)
+
+
 def payout_table(years: pd.DataFrame, windows: list[Window], payout: Payout, prices: dict[str, float] | None = None,
-                 shorts: dict[str, int] | None = None) -> pd.DataFrame:
+                 shorts: dict[str, int] | None = None, terms: dict[str, ContractTerms] | None = None) -> pd.DataFrame:
     """Per contract year × entity: the mean, its band and the money (``years`` from :func:`contract_years`).
 
-    ``prices`` and ``shorts`` map a window id to the 中标价 and the persons short of certification (inputs the
-    monthly table does not hold; missing = the default price and 0 persons).
+    ``terms`` maps a window id to its :class:`ContractTerms` (stored per contract year); ``prices`` and ``shorts``
+    (a price and persons short given directly) override them. Missing: the default price and no shortfall.
+    ``floored``: the net was below 0 and the reading ``floor_at_zero`` decided it.
     """
     by_id = {w.id: w for w in windows}
     rows = []
     for rec in years.itertuples(index=False):
         window = by_id[rec.window]
-        price = window_price(window, payout, prices)
-        short = int((shorts or {}).get(rec.window, 0))
+        term = (terms or {}).get(rec.window, ContractTerms())
+        given = dict(prices or {})
+        if term.price is not None:
+            given.setdefault(rec.window, term.price)
+        price = window_price(window, payout, given)
+        short = int((shorts or {}).get(rec.window, term.short(payout)))
         money = payout_money(rec.mean_exact, price, short, payout)
         rows.append({"window": rec.window, "entity": rec.entity, "n_months": rec.n_months,
                      "n_expected": rec.n_expected, "mean": rec.mean, "band": money.band, "rate": money.rate,
-                     "price": _yuan(Decimal(str(price))), "short_persons": short, "pot": money.pot,
-                     "band_amount": money.band_amount, "deduction": money.deduction, "net": money.net})
-    cols = ["window", "entity", "n_months", "n_expected", "mean", "band", "rate", "price", "short_persons", "pot",
-            "band_amount", "deduction", "net"]
+                     "price": _yuan(Decimal(str(price))), "certified": term.certified, "target": term.target,
+                     "short_persons": short, "pot": money.pot, "band_amount": money.band_amount,
+                     "deduction": money.deduction, "net": money.net, "floored": money.floored})
+    cols = ["window", "entity", "n_months", "n_expected", "mean", "band", "rate", "price", "certified", "target",
+            "short_persons", "pot", "band_amount", "deduction", "net", "floored"]
     return pd.DataFrame(rows, columns=cols)
 
 

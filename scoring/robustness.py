@@ -105,7 +105,7 @@ class GroupVerdict:
         if not self.flag_now:
             return ""
         if self.flag_robust:
-            return f"稳健：在允许的评判范围内，{self.flag_now.split('：', 1)[-1]}的红旗结果不会改变"
+            return f"稳健：在允许的评判范围内，结果（{self.flag_now}）不会改变"
         return "取决于评判：" + "；或 ".join(w.describe() for w in self.flag_witnesses)
 
 

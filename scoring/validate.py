@@ -221,14 +221,17 @@ def check_rules(b: Batch) -> None:
         mine = [r for s, r in b.rows_of.items() if b.specs[s][0].code == ind.code]
         if not mine:
             continue
-        if coded is None:
-            coded = obs.assign(**{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
-                                  for c, (codes, uniques) in (("period", (b.period, b.periods)),
-                                                              ("entity", (b.entity, b.entities)))
-                                  if len(obs) and all(isinstance(u, str) for u in uniques)})
+        if coded is None:  # the columns rules read, the key columns as Categoricals: cheap to slice
+            coded = obs[[c for c in RULE_COLUMNS if c in obs.columns]].assign(
+                **{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+                   for c, (codes, uniques) in (("period", (b.period, b.periods)), ("entity", (b.entity, b.entities)))
+                   if len(obs) and all(isinstance(u, str) for u in uniques)})
         rows = coded.iloc[np.sort(np.concatenate(mine))]
         b.problems.extend(ind.rule.check(rows, ind, ctx))
         b.problems.extend(ind.rule.warnings(rows, ind, ctx))
+
+
+RULE_COLUMNS = ["period", "group", "entity", "indicator", "item", "value", "ref", "num", "line"]
 
 
 def _group_sizes(b: Batch) -> dict[tuple[str, str], int]:

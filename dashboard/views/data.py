@@ -1,22 +1,25 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
-editor to correct one unit's facts, undo of the latest import or edit, publish / reopen with a reason, and
-backups (:mod:`dashboard.backup_panel`: on request while the dashboard runs, and after every publish).
+editor to correct one unit's facts, undo of the latest import or edit, the period's life (公示, 退回草稿,
+发布, 重新打开: dashboard/status.py), and backups (:mod:`dashboard.backup_panel`: on request while the dashboard
+runs, and after every publish). The page is the office's (app.py offers it to no other role).
 
-Every write goes through the store's write door (one transaction, audited with the name typed at the top);
+Every write goes through the store's write door (one transaction, audited under the signed-in account);
 a bad file or edit writes nothing and lists its problems with their line or cell (the first 500 on the page,
 all of them in a CSV download). An upload is read in a memory- and time-limited child process, so a hostile
 file is a message here and never takes the server down.
 """
 import streamlit as st
 
-from dashboard import backup_panel, exports, widgets
+from dashboard import backup_panel, exports, status, widgets
 from dashboard.plain import plain
-from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store
+from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store, viewer
 from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,
                                 unit_facts)
 from queries.store import Actor, RefusedError
+from queries.store.workflow import REVIEW
+from queries.workflow import period_status
 from scoring.intake import MAX_BYTES
 from scoring.isolated import read_upload_isolated
 from scoring.limits import current
@@ -30,15 +33,12 @@ if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
 backup_panel.show_flash()  # issue 12: where the backup after a publish went (or why it failed)
 
-name = st.text_input("您的姓名（记入审计日志）", key="data_who", placeholder="例如：张三（区政务服务管理办公室）").strip()
-if not name:
-    st.info("请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。")
-    st.stop()
-who = Actor(name, "dashboard")
+who = Actor(viewer().name, "dashboard")  # the signed-in account, recorded in the audit trail
 
 picked = sidebar_choice()
 if picked is not None:
     scheme = picked.scheme
+    status.banner(picked.scheme, picked.period)
 else:  # no results yet, so no sidebar: the same choice, asked here
     scheme = st.selectbox("评估方案 scheme（数据库还没有评分结果，请选择要导入的方案）",
                           read(scheme_choices, preset_ids()), key=SCHEME)
@@ -147,6 +147,9 @@ def edit_tab() -> None:
     locked = bool(state and state["locked"])
     if locked:
         st.warning(f"{period} 已发布并锁定，不能修改。如确需更改，请先在“发布”页重新打开该期间。")
+    elif read(period_status, scheme, period).status == REVIEW:
+        locked = True
+        st.warning(f"{period} 正在公示：数据只能在“异议处理”页通过采纳异议修改，或在“发布”页先退回草稿。")
     facts = read(unit_facts, scheme, period, entity)
     codes = [i.code for i in rub.indicators]
     edited = st.data_editor(
@@ -208,38 +211,15 @@ def publish_tab() -> None:
     period = pick_fact_period("pub_period")
     if period is None:
         return
+    status.workflow_panel(scheme, period)
     state = read(publication_state, scheme, period)
-    if state is None:
-        st.markdown(f"{period} 尚未发布。发布后保存当时的榜单并锁定本期：导入、修改、撤销和红旗决定都会被拒绝，直到重新打开。")
-    else:
-        st.markdown(f"{period} 已于 {state['published_at']:%Y-%m-%d %H:%M} 由 {plain(state['who'])} 发布"
-                    + ("，**当前已锁定**。" if state["locked"] else
-                       f"；{plain(state['reopened_by'])} 已重新打开（理由：{plain(state['reopen_why'])}）。"))
+    if state is not None:
         diff = read(publication_differences, scheme, period)
         if diff.empty:
             st.success("当前评分与发布时的榜单一致。")
         else:
             st.warning(f"当前评分与发布时的榜单有 {len(diff)} 处不同（发布的榜单保持不变）：")
             st.dataframe(diff, hide_index=True, key="pub_diff")
-    if state is None or not state["locked"]:
-        note = st.text_input("发布说明（可选）", key="pub_note")
-        if st.button(f"发布 {period}", key="pub_confirm", type="primary"):
-            try:
-                table = s.publish(scheme, period, who=who, why=note)
-            except RefusedError as exc:
-                st.error(plain(exc))
-                return
-            backup_panel.after_publish_backup(s, scheme, period)  # issue 12: every publish leaves a verified backup
-            done(f"已发布 {period}（{len(table)} 个单位），本期已锁定。")
-    else:
-        why = st.text_input("重新打开的理由（必填）", key="reopen_why")
-        if st.button(f"重新打开 {period}", key="reopen_confirm"):
-            try:
-                s.reopen(scheme, period, who=who, why=why)
-            except RefusedError as exc:
-                st.error(plain(exc))
-                return
-            done(f"已重新打开 {period}；发布时的榜单保留，之后的改动会显示为差异。")
 
 
 tabs = st.tabs(["导入", "修改", "撤销", "发布", "备份"])

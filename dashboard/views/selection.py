@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, exports, widgets
 from dashboard.plain import plain
-from dashboard.state import clear_caches, read, store
+from dashboard.state import clear_caches, read, store, viewer
 from documents.notice import notice_pdf, notice_xlsx
 from queries.selection import annual_view, flag_history, notice_facts, selection_view, streaks
 from queries.store import Actor, RefusedError
@@ -32,24 +32,25 @@ with st.container(border=True):
 if view.pending:
     st.warning(f"{view.award_name}：{'、'.join(plain(u) for u in view.pending)} 仍然并列，标为“{view.pending_mark}”，需要办公室决定。",
                icon=":material/balance:")
+if view.pending and viewer().role == "office":
+    who = viewer().name  # the signed-in account decides
     with st.form("sel_decision_form"):
-        st.markdown("**记录办公室决定**（写入审计日志，并重新评分本期）")
+        st.markdown(f"**记录办公室决定**（决定人：{plain(who)}；写入审计日志，并重新评分本期）")
         winner = st.radio("授予", list(view.pending), key="sel_winner", horizontal=True, format_func=plain)
-        who = st.text_input("决定人 who", key="sel_who", placeholder="姓名 / 职务")
         why = st.text_area("理由 why", key="sel_why", placeholder="例如：经主任办公会研究决定……")
         submitted = st.form_submit_button("记录决定", type="primary")
     if submitted:
-        if not who.strip() or not why.strip():
-            st.error("请填写决定人和理由 (who and why are required)。未记录任何内容。")
+        if not why.strip():
+            st.error("请填写理由 (why is required)。未记录任何内容。")
         else:
             try:
-                store().record_decision(picked.scheme, picked.period, picked.grp, winner,
-                                        Actor(who.strip(), "dashboard"), why.strip())
+                store().record_decision(picked.scheme, picked.period, picked.grp, winner, Actor(who, "dashboard"),
+                                        why.strip())
             except (RefusedError, InputError) as exc:  # one transaction: nothing half-written
                 st.error(f"未能记录决定 (decision not recorded)：{plain(exc)}")
             else:
                 clear_caches()
-                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {plain(winner)}（决定人：{plain(who.strip())}）。"
+                st.session_state["sel_recorded"] = f"已记录：{view.mark}授予 {plain(winner)}（决定人：{plain(who)}）。"
                 st.rerun()
 if msg := st.session_state.pop("sel_recorded", None):
     st.success(msg)
@@ -88,11 +89,12 @@ if st.button("生成通报文件", key="sel_notice_build", icon=":material/descr
         fig = charts.finals_bar(facts["table"], facts["grade_name"], facts["cutoff"], facts["award_column"],
                                 title=f"{facts['period_words']} 总分", decimals=d)
         png = exports.figure_png(fig)
-        st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts),
+        st.session_state["sel_notice"] = {"key": notice_key, "xlsx": notice_xlsx(facts), "mark": facts["status_mark"],
                                           "pdf": notice_pdf(facts, png), "chart": png is not None}
 notice = st.session_state.get("sel_notice")
 if notice and notice["key"] == notice_key:
-    name = f"通报_{picked.scheme}_{picked.period}"
+    name = f"{notice['mark']}_" if notice["mark"] else ""
+    name += f"通报_{picked.scheme}_{picked.period}"
     row = st.container(horizontal=True)
     row.download_button("下载通报 XLSX", notice["xlsx"], file_name=f"{name}.xlsx", mime=exports.XLSX_MIME,
                         key="sel_notice_xlsx", on_click="ignore", icon=":material/download:")

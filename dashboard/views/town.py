@@ -1,13 +1,14 @@
 """镇街详情: one unit — rank, final, gaps, where it lost points and why, rank ladders, events, history."""
 import streamlit as st
 
-from dashboard import charts, widgets
+from dashboard import charts, status, widgets
 from dashboard.plain import plain
 from dashboard.state import read
-from queries.unit import unit_view, units_of
+from queries.access import unit_choices
+from queries.unit import unit_view
 
 picked = widgets.require_data()
-units = read(units_of, picked.scheme, picked.period, picked.grp)
+units = read(unit_choices, picked.scheme, picked.period, picked.grp)  # a town account: its own unit only
 if not units:
     widgets.header("镇街详情", picked)
     st.info("本期没有评分结果 (no results in this period)。")
@@ -71,3 +72,4 @@ left.plotly_chart(charts.history_lines(u.history, entity), key="town_history_cha
 right.plotly_chart(charts.rank_line(u.history, entity), key="town_rank_chart", config={"displaylogo": False})
 st.dataframe(u.history, hide_index=True, key="town_history",
              column_config=widgets.number_columns(u.history, ["总分", "中位数", "第一名"], d))
+status.objection_widget(picked.scheme, picked.period, entity)

@@ -7,12 +7,16 @@
 - write commands, each a plain function of a cursor: :mod:`.batches` (import, edit, undo), :mod:`.publishing`
   (publish, reopen, the lock checks), :mod:`.decisions`, :mod:`.bulk` (bulk load, one group's rescore),
   :mod:`.rubric_versions` (the stored rubric and its versions), :mod:`.results` (a period's results);
-- :mod:`.facts` (reading stored observations) and :mod:`.scorer` (the only place the store calls scoring).
+- :mod:`.facts` (reading stored observations) and :mod:`.scorer` (the only place the store calls scoring);
+- :mod:`.accounts` (accounts, argon2 hashes, sign-in and its lockout), :mod:`.permissions` (the door's check by
+  role, the default), :mod:`.workflow` (a period's status: 草稿, 公示, 已发布) and :mod:`.objections` (异议).
 """
+from queries.store import accounts, objections, workflow
 from queries.store.connection import Store
 from queries.store.door import Actor, AuditEntry, Request, Written
 from queries.store.errors import (LockedError, NotPermittedError, RefusedError, StoreBusyError,
                                   WriteConflictError)
 
-__all__ = ["Store", "Actor", "AuditEntry", "Request", "Written", "RefusedError", "NotPermittedError",
+__all__ = ["Store", "accounts", "objections", "workflow",
+           "Actor", "AuditEntry", "Request", "Written", "RefusedError", "NotPermittedError",
            "LockedError", "WriteConflictError", "StoreBusyError"]

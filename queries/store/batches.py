@@ -7,7 +7,8 @@
 - each import or edit is a batch that keeps the rows it replaced, so :func:`undo_last` restores a period
   exactly as it was before its latest change;
 - a published period is locked (:mod:`queries.store.publishing`), checked inside the writing transaction; a
-  reopened one needs a reason for changes;
+  reopened one needs a reason for changes; a period in 公示 changes only through an accepted objection
+  (:mod:`queries.store.workflow`, :mod:`queries.store.objections`);
 - an import may bring a higher rubric version, which is stored and rescores the unpublished periods
   (:mod:`queries.store.rubric_versions`).
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from queries.changes import pair_status, row_changes
 from queries.statements import beside
-from queries.store import facts, publishing, rubric_versions, scorer
+from queries.store import facts, publishing, results, rubric_versions, scorer, workflow
 from queries.store.door import AuditEntry, Written
 from queries.store.errors import LockedError, RefusedError
 from scoring.intake import in_file_order
@@ -50,6 +51,7 @@ class ImportPlan:
     units: pd.DataFrame
     locked: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
+    clean: pd.DataFrame | None = field(default=None, repr=False)  # every row of the periods, validated: scored as is
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,7 +99,8 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
     if errors_only(problems):
         return ImportPlan(obs, problems, units.assign(status="invalid"), locked, reopened)
     rows = clean[clean["_incoming"].astype(bool)][OBS_COLUMNS].reset_index(drop=True)
-    return ImportPlan(rows, problems, pair_status(rows, facts.of_incoming_units(cur, rubric.id)), locked, reopened)
+    return ImportPlan(rows, problems, pair_status(rows, facts.of_incoming_units(cur, rubric.id)), locked, reopened,
+                      clean.drop(columns=["_incoming"]))
 
 
 def import_observations(cur, rubric: Rubric, obs: pd.DataFrame, *, who: str, source: str, is_demo: bool = False,
@@ -113,6 +116,7 @@ def import_observations(cur, rubric: Rubric, obs: pd.DataFrame, *, who: str, sou
     found = plan(cur, rubric, obs)
     if found.locked:
         raise LockedError("\n".join(publishing.locked_message(p, "导入") for p in found.locked))
+    workflow.refuse_in_review(cur, rubric.id, found.periods, "导入")
     if found.errors:
         raise InputError(found.problems)
     publishing.require_reason(why, bool(found.reopened), f"导入已发布后重新打开的期间（{'、'.join(found.reopened)}）")
@@ -147,7 +151,8 @@ def record_batch(cur, batch_id: int, scheme: str, *, kind: str, source: str, who
 
 def _write_batch(cur, rubric: Rubric, found: ImportPlan, changed: pd.DataFrame, *, kind: str, who: str,
                  source: str, why: str, is_demo: bool = False) -> tuple[int, AuditEntry]:
-    """Replace the facts of the ``changed`` pairs by ``found.rows``, keeping the replaced rows; rescore."""
+    """Replace the facts of the ``changed`` pairs by ``found.rows``, keeping the replaced rows; rescore the periods
+    from the rows the plan validated (validated once: never fetched and validated again)."""
     keys = changed[["period", "entity"]]
     rows = found.rows.merge(keys, on=["period", "entity"], how="inner")
     cur.register("incoming_units", changed[["period", "entity", "group"]])
@@ -164,7 +169,8 @@ def _write_batch(cur, rubric: Rubric, found: ImportPlan, changed: pd.DataFrame, 
     periods = sorted(changed["period"].unique())
     detail = {"batch_id": batch_id, "source": source, "rows": len(rows), "units": len(changed),
               "units_unchanged": found.count("same"), "periods": periods, **row_changes(before, rows)}
-    scorer.rescore_in(cur, rubric, periods)
+    for period, scored in scorer.score_clean(cur, rubric, found.clean, periods).items():
+        results.replace_period(cur, rubric, period, scored)
     return batch_id, AuditEntry(kind, rubric.id, keys, detail, why)
 
 
@@ -178,16 +184,19 @@ def edit_rows(facts_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def edit_unit(cur, scheme: str, period: str, entity: str, facts_table: pd.DataFrame, *, who: str,
-              why: str = "") -> Written:
+              why: str = "", objection: int | None = None) -> Written:
     """Write command: replace one unit's facts for a period (columns indicator, item, value, ref, note).
 
     Validated with the whole period (every problem at once, rows named "修改表第N行"); audited with
-    before/after values; undoable. Refused for a locked period; a reopened one needs ``why``. Its value is the
-    batch id, or None (nothing written) if the facts are unchanged.
+    before/after values; undoable. Refused for a locked period; a reopened one needs ``why``; a period in 公示
+    only through an accepted objection (``objection``: its id, named in the batch). Its value is the batch id,
+    or None (nothing written) if the facts are unchanged.
     """
     rubric = rubric_versions.current(cur, scheme)
     obs = edit_rows(facts_table)
     reopened = publishing.refuse_if_locked(cur, scheme, [period], "修改")
+    if objection is None:
+        workflow.refuse_in_review(cur, scheme, [period], "修改")
     publishing.require_reason(why, bool(reopened), f"修改已发布后重新打开的期间 {period}")
     if obs.empty:
         raise RefusedError(f"修改后 {entity} 在 {period} 没有任何数据；如需删除该单位，请撤销导入 (no facts left)")
@@ -201,8 +210,10 @@ def edit_unit(cur, scheme: str, period: str, entity: str, facts_table: pd.DataFr
     changed = found.units[found.units["status"] != "same"]
     if changed.empty:
         return Written(None)
-    batch_id, entry = _write_batch(cur, rubric, found, changed, kind="edit", who=who, source=f"{entity} {period}",
-                                   why=why)
+    source = f"{entity} {period}" + (f"（采纳异议 #{objection}）" if objection is not None else "")
+    batch_id, entry = _write_batch(cur, rubric, found, changed, kind="edit", who=who, source=source, why=why)
+    if objection is not None:
+        entry.detail["objection_id"] = objection
     return Written(batch_id, (entry,))
 
 
@@ -219,6 +230,7 @@ def undo_last(cur, scheme: str, period: str, *, why: str = "") -> Written:
     """
     rubric = rubric_versions.current(cur, scheme)
     reopened = publishing.refuse_if_locked(cur, scheme, [period], "撤销")
+    workflow.refuse_in_review(cur, scheme, [period], "撤销")
     publishing.require_reason(why, bool(reopened), f"撤销已发布后重新打开的期间 {period} 的数据")
     batch = last_change(cur, scheme, period)
     if batch is None:

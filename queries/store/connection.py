@@ -25,16 +25,30 @@ import duckdb
 import pandas as pd
 
 from queries.statements import beside
-from queries.store import batches, bulk, decisions, door, publishing, results, rubric_versions, scorer
-from queries.store.door import Actor, PermissionCheck, Request, allow_everyone
+from queries.store import (batches, bulk, contracts, decisions, door, facts, migrations, publishing, results,
+                           rubric_versions, scorer)
+from queries.store.door import Actor, AuditEntry, PermissionCheck, Request, Written
+from queries.store.permissions import by_role
 from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError, is_held
 from scoring.engine import Scored
+from scoring.payout import ContractTerms
+from scoring.problems import InputError, errors_only
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
-ID_SEQUENCES = ("audit_ids", "batch_ids")  # sequence names (the only values start_id_sequence is filled with)
+ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # the only names start_id_sequence is filled with
+WIDE_RESULTS = "results_indicator"  # a table in stores (and their backups) made before the lean results; a view now
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
+SYSTEM = Actor("系统升级", "system")  # who the store's own upgrades are audited as
+UPGRADE_WHY = "数据库升级：按精确算术重新计分（已发布期间保持不变）(upgrade: exact arithmetic)"
+
+
+def problems_listed(cur, scheme: str, period: str, found: pd.DataFrame) -> Written:
+    """Write command: list stored values the engine now refuses for one period (its results are kept)."""
+    migrations.save_problems(cur, scheme, period, found)
+    return Written(None, (AuditEntry.periods("stored_problems", scheme, [period],
+                                             {"period": period, "problems": len(found)}, UPGRADE_WHY),))
 
 
 def _is_conflict(exc: BaseException) -> bool:
@@ -52,14 +66,29 @@ def continue_id_sequences(cur) -> None:
             SQL.start_id_sequence(cur, name=name, start=int(max_id) + 1)
 
 
+def upgrade_results(cur) -> None:
+    """Move the wide per-indicator results of a store made before the lean table (or of a backup of one, just
+    loaded by a restore) into ``result_points``, and (re)make the view ``results_indicator`` over the lean table."""
+    if SQL.has_wide_results_table(cur):
+        migrations.lean_results(cur)
+    SQL.create_results_view(cur)
+
+
+def make_room_for_wide_results(cur) -> None:
+    """Drop the view ``results_indicator`` so a restore can load the wide table of that name a backup of an older
+    store holds (:func:`upgrade_results` then moves it into the lean table and makes the view again)."""
+    SQL.drop_results_view(cur)
+
+
 class _NothingWritten(Exception):
     """A write command returned no audit row: the door rolls its transaction back."""
 
 
 class Store:
-    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`)."""
+    """A store file opened once per process. ``permission``: the write door's check (see :mod:`.door`); by
+    default accounts and roles (:func:`queries.store.permissions.by_role`)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = allow_everyone):
+    def __init__(self, path: str | Path, read_only: bool = False, permission: PermissionCheck = by_role):
         self.path = str(path)
         self.permission = permission
         self.last_plan: batches.ImportPlan | None = None  # what the latest import found (counts, warnings)
@@ -85,6 +114,37 @@ class Store:
                 SQL.create_audit_id_index(self.con.cursor())  # DuckDB: not in the transaction that renumbered
             with self.transaction() as cur:
                 continue_id_sequences(cur)
+            with self.transaction() as cur:
+                upgrade_results(cur)
+        self._upgrade_arithmetic()
+
+    def _upgrade_arithmetic(self) -> None:
+        """A store scored by the float engine: its unpublished periods are rescored exactly, each through the door
+        (audited as ``rescore``); stored values now refused are listed instead (see :mod:`.migrations`)."""
+        with self.reading() as cur:
+            if not migrations.needs_exact_rescore(cur):
+                return  # a new store, or one scored exactly (results.write_scored marks it)
+            schemes = migrations.scored_schemes(cur)
+        for scheme in schemes:
+            rubric = self.rubric(scheme)
+            with self.reading() as cur:
+                found = migrations.refused_flags(cur, rubric)
+                periods = migrations.unpublished_periods(cur, scheme)
+            for period in periods:
+                mine = found[found["period"] == period]
+                if len(mine):
+                    self.write(SYSTEM, Request("stored_problems", scheme, (period,), why=UPGRADE_WHY),
+                               problems_listed, scheme, period, mine)
+                    continue
+                try:
+                    self.rescore(scheme, [period], who=SYSTEM, why=UPGRADE_WHY)
+                except InputError as exc:  # facts the engine now refuses for another reason: listed, kept
+                    listed = pd.DataFrame([{"period": period, "entity": "", "indicator": "", "item": p.where,
+                                            "value": "", "message": p.message} for p in errors_only(exc.problems)])
+                    self.write(SYSTEM, Request("stored_problems", scheme, (period,), why=UPGRADE_WHY),
+                               problems_listed, scheme, period, listed)
+        with self.transaction() as tx:
+            migrations.mark_exact(tx)
 
     def close(self) -> None:
         self.con.close()
@@ -153,8 +213,9 @@ class Store:
 
         Holds the write lock, opens one transaction, asks the permission check about ``request`` (a refusal
         writes only a ``refused`` audit row and raises :class:`NotPermittedError`), runs the command, writes
-        the audit rows it returns with the actor, and commits. A command that returns no audit row wrote
-        nothing: its transaction is rolled back.
+        the audit rows it returns with the actor, and commits. A command that refuses (raises
+        :class:`RefusedError`: a locked period, a missing reason) is rolled back and leaves only its ``refused``
+        audit row too. A command that returns no audit row wrote nothing: its transaction is rolled back.
         """
         actor = Actor.of(actor)
         if not actor.name.strip():
@@ -174,6 +235,12 @@ class Store:
                             door.write_audit(cur, actor, entry)
             except _NothingWritten:
                 pass
+            except WriteConflictError:
+                raise  # not a refusal: nothing was decided, the caller retries
+            except RefusedError as exc:  # the command refused itself: rolled back, audited as refused
+                with self.transaction() as cur:
+                    door.write_audit(cur, actor, door.refusal_entry(request, str(exc)))
+                raise
             if refusal is not None:
                 raise NotPermittedError(refusal)
             return written.value
@@ -223,19 +290,28 @@ class Store:
         return self.write(who, Request("bulk_load", rubric.id), bulk.bulk_load, rubric, path,
                           who=Actor.of(who).name, source=source, score=score, rubric_ref=rubric_ref)
 
+    def set_contract_terms(self, scheme: str, window: str, terms: ContractTerms, who: Actor | str,
+                           why: str = "") -> None:
+        """Store one contract year's price and certification counts (see :mod:`queries.store.contracts`)."""
+        self.write(who, Request("contract_terms", scheme, (window,), why=why), contracts.set_terms,
+                   self.rubric(scheme), window, terms, why=why)
+
     def rescore_group(self, scheme: str, period: str, grp: str, rubric: Rubric | None = None, *,
                       who: Actor | str) -> Scored:
         """Rescore one group of one period only (see :func:`queries.store.bulk.rescore_group`)."""
         rubric = rubric or self.rubric(scheme)
         return self.write(who, Request("rescore", scheme, (period,)), bulk.rescore_group, rubric, period, grp)
 
-    def rescore(self, scheme: str, periods: list[str], who: Actor | str) -> None:
+    def rescore(self, scheme: str, periods: list[str], who: Actor | str, why: str = "") -> None:
         """Rescore ``periods`` from their stored facts, each period through the door on its own (committed and
-        audited as ``rescore``), the next one scored meanwhile; raises :class:`InputError` listing every
-        period's problems (periods before the first problem stay rescored)."""
+        audited as ``rescore``), the next ones scored meanwhile (in two worker processes on a large store); raises
+        :class:`InputError` listing every period's problems (periods before the first problem stay rescored)."""
         rubric = self.rubric(scheme)
+        periods = list(periods)
         with _WRITES, self.reading() as reader:  # no other write of this process between a read and its write
+            rows = facts.count_of_periods(reader, scheme, periods)
             scorer.score_each(
-                rubric, list(periods), fetch=lambda period: scorer.fetch_period(reader, rubric, period),
-                write=lambda period, scored: self.write(who, Request("rescore", scheme, (period,)),
-                                                        results.rescore_period, rubric, period, scored))
+                rubric, periods, fetch=lambda period: scorer.fetch_period(reader, rubric, period),
+                write=lambda period, scored: self.write(who, Request("rescore", scheme, (period,), why=why),
+                                                        results.rescore_period, rubric, period, scored, why),
+                rows=rows)

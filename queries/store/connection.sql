@@ -13,10 +13,6 @@ CREATE TABLE IF NOT EXISTS observations (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL DEFAULT '', entity VARCHAR NOT NULL,
     indicator VARCHAR NOT NULL, item VARCHAR NOT NULL, value VARCHAR NOT NULL, ref VARCHAR NOT NULL DEFAULT '',
     note VARCHAR NOT NULL DEFAULT '', line VARCHAR, batch_id BIGINT);
-CREATE TABLE IF NOT EXISTS results_indicator (
-    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL, category VARCHAR, kind VARCHAR, points DOUBLE, max DOUBLE, lost DOUBLE,
-    reason VARCHAR, place DOUBLE);
 CREATE TABLE IF NOT EXISTS results (
     scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, grp VARCHAR NOT NULL, entity VARCHAR NOT NULL,
     base DOUBLE, bonus DOUBLE, penalty DOUBLE, final DOUBLE, rank INTEGER, grade VARCHAR, flag VARCHAR,
@@ -54,13 +50,90 @@ ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopened_by VARCHAR;
 ALTER TABLE publications ADD COLUMN IF NOT EXISTS reopen_why VARCHAR;
 -- issue 10 (one write door): an audit row says where the write came from (dashboard, cli, python, system).
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS via VARCHAR DEFAULT '';
+-- issue 10 (speed): every rubric version is kept, and its indicators as rows (the results views join them);
+-- a period's results name the version they were scored with; per-indicator results are lean (points and place
+-- per unit and indicator: group, category, kind, max and lost follow from the unit and the version; reasons are
+-- rendered when read, from the unit's facts and its place).
+CREATE TABLE IF NOT EXISTS rubric_versions (
+    scheme VARCHAR NOT NULL, version INTEGER NOT NULL, yaml VARCHAR, loaded_at TIMESTAMP,
+    PRIMARY KEY (scheme, version));
+CREATE TABLE IF NOT EXISTS rubric_indicators (
+    scheme VARCHAR NOT NULL, version INTEGER NOT NULL, ord SMALLINT NOT NULL, indicator VARCHAR NOT NULL,
+    name VARCHAR, category VARCHAR, kind VARCHAR, max DOUBLE, PRIMARY KEY (scheme, version, ord));
+CREATE TABLE IF NOT EXISTS result_points (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, ord SMALLINT NOT NULL, points DOUBLE,
+    place DOUBLE);
+ALTER TABLE results ADD COLUMN IF NOT EXISTS rubric_version INTEGER;
+-- issue 9 (exactness): stored values the engine now refuses (有/无 as a flag), listed for the office to fix.
+CREATE TABLE IF NOT EXISTS stored_problems (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+    item VARCHAR NOT NULL, value VARCHAR, message VARCHAR);
+
+-- issue 9: warnings of readings that decided an outcome when a period was scored (a cap reading, a netting),
+-- kept with the period's results so every page can show them (rewritten whenever the period is scored).
+CREATE TABLE IF NOT EXISTS result_warnings (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, "where" VARCHAR, message VARCHAR);
+-- issue 9: what the monthly tables do not hold, per contract year (Haikou's payout): the contract price and the
+-- certification counts, entered by the office through the write door (audited), never page-only inputs.
+CREATE TABLE IF NOT EXISTS contract_terms (
+    scheme VARCHAR NOT NULL, window_id VARCHAR NOT NULL, price DOUBLE, target INTEGER, certified INTEGER,
+    staff INTEGER, PRIMARY KEY (scheme, window_id));
+
+-- issue 11 (accounts, roles, the publishing workflow): an audit row keeps the name a command-line user
+-- declared (--who) beside the OS account; accounts with argon2 hashes and the units a town account sees;
+-- sign-in attempts per client address (lockout); each period's status; the towns' objections (异议).
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS declared VARCHAR DEFAULT '';
+CREATE TABLE IF NOT EXISTS accounts (
+    name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+    enabled BOOLEAN NOT NULL DEFAULT TRUE, must_change BOOLEAN NOT NULL DEFAULT TRUE,
+    is_demo BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMP, password_changed_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS account_units (
+    name VARCHAR NOT NULL, scheme VARCHAR NOT NULL DEFAULT '', entity VARCHAR NOT NULL,
+    PRIMARY KEY (name, scheme, entity));
+CREATE TABLE IF NOT EXISTS login_attempts (client VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, ok BOOLEAN NOT NULL,
+    name VARCHAR);
+CREATE TABLE IF NOT EXISTS period_status (
+    scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, status VARCHAR NOT NULL, review_until DATE,
+    changed_at TIMESTAMP, changed_by VARCHAR, why VARCHAR, PRIMARY KEY (scheme, period));
+CREATE TABLE IF NOT EXISTS objections (
+    objection_id BIGINT PRIMARY KEY, scheme VARCHAR NOT NULL, period VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, text VARCHAR NOT NULL, filed_by VARCHAR, filed_at TIMESTAMP,
+    status VARCHAR NOT NULL, answer VARCHAR, answered_by VARCHAR, answered_at TIMESTAMP, batch_id BIGINT);
+-- a store made before period statuses: its published (locked) periods become 已发布, all others stay 草稿
+-- (a period without a row is a draft)
+INSERT INTO period_status
+SELECT p.scheme, p.period, '已发布', NULL, p.published_at, p.who, p.why FROM publications p
+WHERE NOT p.is_open AND NOT EXISTS (SELECT 1 FROM period_status s WHERE s.scheme = p.scheme AND s.period = p.period);
+
+-- name: has_wide_results_table$
+-- Returns 1 when the store still has the wide per-indicator results table of stores made before the lean one.
+SELECT count(*) FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'results_indicator';
+
+-- name: drop_results_view!
+-- Drops the per-indicator results view (a restore loads an older backup's wide table of that name in its place).
+DROP VIEW IF EXISTS results_indicator;
+
+-- name: create_results_view#
+-- The per-indicator results as readers see them: the lean points joined with the unit's group and the version's
+-- indicators (max, kind, category); lost = max − points (base), −points (penalty), 0 (bonus). No reasons: they
+-- are rendered when read (queries.store.scorer.render_reasons).
+CREATE OR REPLACE VIEW results_indicator AS
+SELECT p.scheme, p.period, r.grp, p.entity, i.indicator, i.category, i.kind, p.points, i.max,
+       CASE i.kind WHEN 'penalty' THEN -p.points WHEN 'bonus' THEN 0.0 ELSE round(i.max - p.points, 4) END AS lost,
+       p.place, p.ord
+FROM result_points p
+JOIN results r ON r.scheme = p.scheme AND r.period = p.period AND r.entity = p.entity
+JOIN rubric_indicators i ON i.scheme = p.scheme AND i.version = r.rubric_version AND i.ord = p.ord;
 
 -- name: id_sequences*
--- Returns, per id sequence (batch_ids for batches, audit_ids for audit), the highest id its table holds and
+-- Returns, per id sequence (batch_ids for batches, audit_ids for audit, objection_ids for objections), the
+-- highest id its table holds and
 -- the value the sequence gives next (NULL when the sequence does not exist yet: a store made before them).
 SELECT t.seq, t.max_id, s.next_id FROM (
     SELECT 'batch_ids' AS seq, (SELECT coalesce(max(batch_id), 0) FROM batches) AS max_id
-    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)) t
+    UNION ALL SELECT 'audit_ids', (SELECT coalesce(max(audit_id), 0) FROM audit)
+    UNION ALL SELECT 'objection_ids', (SELECT coalesce(max(objection_id), 0) FROM objections)) t
 LEFT JOIN (SELECT sequence_name, coalesce(last_value + 1, start_value) AS next_id FROM duckdb_sequences()
            WHERE database_name = current_database() AND schema_name = 'main') s ON s.sequence_name = t.seq
 ORDER BY t.seq;

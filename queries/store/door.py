@@ -9,8 +9,10 @@ an audit row, and the latest audit id is the store's data version (:func:`data_v
 
 The permission check is a function ``check(actor, request, cur) -> str | None``: None lets the write through,
 a message refuses it. The door then writes nothing but one audit row (action ``refused``) and raises
-:class:`~queries.store.errors.NotPermittedError`. Today every actor may do everything (:func:`allow_everyone`);
-accounts and roles plug a real check into :class:`~queries.store.Store` without changing anything else.
+:class:`~queries.store.errors.NotPermittedError`. A command that refuses itself (a locked period, a missing
+reason: :class:`~queries.store.errors.RefusedError`) is rolled back and audited the same way. The store checks
+accounts and roles by default (:func:`queries.store.permissions.by_role`); :func:`allow_everyone` lets every
+actor do everything (for a store opened by its administrator's own code).
 """
 from __future__ import annotations
 
@@ -28,10 +30,15 @@ VIA = ("dashboard", "cli", "python", "system")  # where a write comes from
 
 @dataclass(frozen=True)
 class Actor:
-    """Who writes: the name recorded in the audit trail, and where the write comes from (``via``)."""
+    """Who writes: the name recorded in the audit trail, and where the write comes from (``via``).
+
+    ``name`` is the signed-in account for ``via="dashboard"`` (the permission check looks its role up), the OS
+    account on the command line; ``declared`` a name the command-line user declared (``--who``), recorded beside
+    it and shown as declared."""
 
     name: str
     via: str = "python"
+    declared: str = ""
 
     def __post_init__(self):
         if self.via not in VIA:
@@ -47,11 +54,13 @@ class Actor:
 class Request:
     """What an actor asks the door to do, known before the command runs: checked, and audited if refused."""
 
-    action: str  # import, edit, undo, publish, reopen, award_decision, bulk_load, rescore, restore
+    action: str  # import, edit, undo, publish, reopen, review, draft, award_decision, bulk_load, rescore, restore,
+    #              objection, answer, login, account, passwd
     scheme: str = ""
     periods: tuple[str, ...] = ()
     entity: str = ""
     why: str = ""
+    account: str = ""  # the account an account action is about (login, account, passwd)
 
 
 @dataclass(frozen=True)
@@ -90,8 +99,10 @@ def allow_everyone(actor: Actor, request: Request, cur) -> str | None:
 
 def refusal_entry(request: Request, message: str) -> AuditEntry:
     """The audit row of a write the permission check refused."""
-    return AuditEntry.periods("refused", request.scheme, request.periods,
-                              {"action": request.action, "message": message}, request.why, request.entity)
+    detail = {"action": request.action, "message": message}
+    if request.account:
+        detail["account"] = request.account
+    return AuditEntry.periods("refused", request.scheme, request.periods, detail, request.why, request.entity)
 
 
 def write_audit(cur, actor: Actor, entry: AuditEntry) -> int:
@@ -100,7 +111,8 @@ def write_audit(cur, actor: Actor, entry: AuditEntry) -> int:
     scope = entry.scope[["period", "entity"]].drop_duplicates().reset_index(drop=True)
     periods = sorted(scope["period"].unique())
     entities = sorted(e for e in scope["entity"].unique() if e)
-    SQL.insert_audit(cur, audit_id=audit_id, who=actor.name, via=actor.via, action=entry.action,
+    SQL.insert_audit(cur, audit_id=audit_id, who=actor.name, via=actor.via, declared=actor.declared,
+                     action=entry.action,
                      scheme=entry.scheme, period=",".join(periods),
                      entity=entities[0] if len(entities) == 1 else "",
                      detail=json.dumps(entry.detail, ensure_ascii=False, default=str), why=entry.why or "")

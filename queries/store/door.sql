@@ -5,9 +5,10 @@
 SELECT nextval('audit_ids') AS id;
 
 -- name: insert_audit!
--- Appends one audit row (when, who, from where, what, why) under the id from `next_audit_id`.
-INSERT INTO audit (audit_id, ts, who, action, scheme, period, entity, detail, why, via)
-VALUES ($audit_id, now()::TIMESTAMP, $who, $action, $scheme, $period, $entity, $detail, $why, $via);
+-- Appends one audit row (when, who, from where, the name declared beside it, what, why) under the id from
+-- `next_audit_id`.
+INSERT INTO audit (audit_id, ts, who, action, scheme, period, entity, detail, why, via, declared)
+VALUES ($audit_id, now()::TIMESTAMP, $who, $action, $scheme, $period, $entity, $detail, $why, $via, $declared);
 
 -- name: insert_audit_scope!
 -- Records which (period, entity) pairs an audit row touches, from the registered view `scope_units`.

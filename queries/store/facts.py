@@ -46,3 +46,12 @@ def of_group(cur, scheme: str, period: str, grp: str) -> pd.DataFrame:
 def known_units(cur, scheme: str) -> list[str]:
     """The units a scheme already has (an incoming name that only looks like one of them is an error)."""
     return list(SQL.known_units(cur, scheme=scheme)["entity"])
+
+
+def count_of_periods(cur, scheme: str, periods: list[str]) -> int:
+    """How many facts the periods hold (whether scoring them in worker processes pays off)."""
+    cur.register("wanted_periods", pd.DataFrame({"period": list(periods)}))
+    try:
+        return int(SQL.count_of_periods(cur, scheme=scheme) or 0)
+    finally:
+        cur.unregister("wanted_periods")

@@ -36,3 +36,7 @@ FROM observations WHERE scheme = $scheme AND period = $period AND grp = $grp;
 -- name: known_units*
 -- Returns the units a scheme already has (look-alike names are checked against them).
 SELECT entity FROM entities WHERE scheme = $scheme ORDER BY entity;
+
+-- name: count_of_periods$
+-- Returns how many facts the periods in the registered view `wanted_periods` hold.
+SELECT count(*) FROM observations o JOIN wanted_periods w ON w.period = o.period WHERE o.scheme = $scheme;

@@ -13,7 +13,7 @@ import json
 import pandas as pd
 
 from queries.statements import beside
-from queries.store import results, rubric_versions
+from queries.store import results, rubric_versions, workflow
 from queries.store.door import AuditEntry, Written
 from queries.store.errors import LockedError, RefusedError
 
@@ -55,12 +55,16 @@ def require_reason(why: str | None, needed: bool, what: str = "此操作") -> No
 
 
 def publish(cur, scheme: str, period: str, *, who: str, why: str = "") -> Written:
-    """Write command: keep the period's current league table as published and lock the period.
-    Its value is the published table."""
+    """Write command: keep the period's current league table as published, lock the period and set it 已发布.
+    From 公示 as it is; straight from 草稿 only with a stated reason. Refused while an objection is unanswered
+    (listing them). Its value is the published table."""
     rubric = rubric_versions.current(cur, scheme)
     locked, _ = period_states(cur, scheme, [period])
     if locked:
         raise LockedError(f"{period} 已经发布并锁定 (already published)")
+    if workflow.status_of(cur, scheme, period).status == workflow.DRAFT:
+        require_reason(why, True, f"{period} 未经公示直接从草稿发布")
+    workflow.refuse_if_unanswered(cur, scheme, period)
     league = results.league(cur, rubric, period)
     if league.empty:
         raise RefusedError(f"{period} 还没有评分结果，不能发布 (no results to publish)")
@@ -75,16 +79,19 @@ def publish(cur, scheme: str, period: str, *, who: str, why: str = "") -> Writte
     table = json.loads(rows.to_json(orient="records", force_ascii=False))
     SQL.save_publication(cur, scheme=scheme, period=period, who=who, why=why or "",
                          league_json=json.dumps(table, ensure_ascii=False), rubric_version=rubric.version)
+    workflow.set_status(cur, scheme, period, workflow.PUBLISHED, who=who, why=why)
     entry = AuditEntry.periods("publish", scheme, [period],
                                {"period": period, "rubric_version": rubric.version, "league": table}, why)
     return Written(pd.DataFrame(table), (entry,))
 
 
 def reopen(cur, scheme: str, period: str, *, who: str, why: str) -> Written:
-    """Write command: unlock a published period; the reason is required and audited, the published table kept."""
+    """Write command: unlock a published period, back to 草稿; the reason is required and audited, the published
+    table kept."""
     require_reason(why, True, "重新打开已发布的期间")
     locked, _ = period_states(cur, scheme, [period])
     if not locked:
         raise RefusedError(f"{period} 没有处于已发布锁定状态，无需重新打开 (period is not locked)")
     SQL.reopen_publication(cur, scheme=scheme, period=period, who=who, why=why)
+    workflow.set_status(cur, scheme, period, workflow.DRAFT, who=who, why=why)
     return Written(None, (AuditEntry.periods("reopen", scheme, [period], {"period": period}, why),))

@@ -68,6 +68,7 @@ def adopt(cur, rubric: Rubric, ref: str | Path | None, why: str = "") -> tuple[l
     if stored is not None and rubric.version <= stored.version:
         raise RefusedError(version_refusal(rubric.id, stored.version, rubric.version))
     SQL.save_rubric(cur, scheme=rubric.id, version=rubric.version, yaml=text)
+    register(cur, rubric, text)
     if stored is None:
         return [], None
     with_facts = sorted(facts.periods(cur, rubric.id))
@@ -77,3 +78,30 @@ def adopt(cur, rubric: Rubric, ref: str | Path | None, why: str = "") -> tuple[l
                        {"old_version": stored.version, "new_version": rubric.version, "rescored": rescored,
                         "published_kept": [p for p in with_facts if p in published]}, why)
     return rescored, entry
+
+
+def register(cur, rubric: Rubric, text: str | None = None) -> None:
+    """Make sure a rubric version is kept with its indicators (results name the version they were scored with,
+    and the results view joins its indicators). ``text``: the version's file, when known (else the stored file of
+    the scheme if it is that version)."""
+    if text is None:
+        stored = SQL.rubric_yaml(cur, scheme=rubric.id)
+        text = stored if stored is not None and parse_stored(stored, rubric.id).version == rubric.version else None
+    SQL.save_version(cur, scheme=rubric.id, version=rubric.version, yaml=text)
+    if SQL.has_version_indicators(cur, scheme=rubric.id, version=rubric.version):
+        return
+    rows = pd.DataFrame([{"ord": k, "indicator": i.code, "name": i.name, "category": i.category, "kind": i.kind,
+                          "max": float(i.rule.max_points(i))} for k, i in enumerate(rubric.indicators)])
+    cur.register("version_indicators", rows)
+    SQL.save_version_indicators(cur, scheme=rubric.id, version=rubric.version)
+    cur.unregister("version_indicators")
+
+
+def of_period(cur, scheme: str, period: str) -> Rubric:
+    """The rubric a period's results were scored with (its version's file), else the scheme's current rubric."""
+    version = SQL.period_version(cur, scheme=scheme, period=period)
+    if version is not None:
+        text = SQL.version_yaml(cur, scheme=scheme, version=int(version))
+        if text is not None:
+            return parse_stored(text, scheme)
+    return current(cur, scheme)

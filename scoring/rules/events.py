@@ -119,12 +119,21 @@ class Events(Rule):
         1): counted twice as the rule says, but flagged for a clerk."""
         if len(rows) == 0:
             return []
-        plain = rows[rows["ref"] == ""]
-        dup = plain[plain.duplicated(["period", "entity", "item", "num"], keep="first")]
+        plain = np.flatnonzero((rows["ref"] == "").to_numpy(dtype=bool))
+        if len(plain) < 2:
+            return []
+        key = np.zeros(len(plain), dtype="int64")
+        for col in ("period", "entity", "item", "num"):
+            codes, uniques = pd.factorize(rows[col].to_numpy()[plain])
+            key = key * (len(uniques) + 1) + codes
+        dup = plain[pd.Series(key).duplicated(keep="first").to_numpy()]
+        if not len(dup):
+            return []
+        part = rows.iloc[dup]
         return [Problem(line, f"{period} {entity} 指标 {ind.code} 有与前面完全相同的 {item}={fmt_points(num)} 行，已按两次"
                               f"计入；请核对是否重复录入 (possible double entry)", "warning")
                 for line, period, entity, item, num in
-                zip(dup["line"], dup["period"], dup["entity"], dup["item"], dup["num"])]
+                zip(part["line"], part["period"], part["entity"], part["item"], part["num"])]
 
     def outcome_warnings(self, result, units, ind) -> list[Problem]:
         """Where the cap reading decided the points: a raw total above the cap."""
@@ -264,8 +273,10 @@ def _event_text(rows: pd.DataFrame, keep: np.ndarray, pts: np.ndarray, num: np.n
                          code[keep], num[keep], pts[keep], merged[keep])
 
 
-def _arrow(texts: pd.Categorical) -> pa.Array:
-    """A Categorical of texts as an Arrow string array (the distinct texts copied by index, in C)."""
+def _arrow(texts: pd.Categorical | np.ndarray) -> pa.Array:
+    """Texts (a Categorical: the distinct texts copied by index, in C; or an object array) as an Arrow string array."""
+    if not isinstance(texts, pd.Categorical):
+        return pa.array(np.asarray(texts, dtype=object), type=pa.string())
     words = pa.array(np.asarray(texts.categories, dtype=object), type=pa.string())
     return pa.DictionaryArray.from_arrays(pa.array(texts.codes.astype("int32")), words).cast(pa.string())
 

@@ -136,17 +136,22 @@ def num_text(values) -> pd.Series:
     return pd.Series(short_numbers(values), dtype="str")
 
 
-def distinct_text(build, *values) -> pd.Categorical:
+SMALL = 64  # up to this many units, texts are built directly (factorising costs more than it saves)
+
+
+def distinct_text(build, *values) -> pd.Categorical | np.ndarray:
     """Reason text per unit, built once per distinct combination of ``values`` (arrays aligned with units).
 
     A reason depends on a few numbers or labels with few distinct values (a place, a count, a label), so
     ``build`` (the same vectorised text code, called on the distinct combinations) stays cheap for tens of
     thousands of units. Every value the text uses must be among ``values`` (exact values: pass ``q.round4()``
-    or ``q.to_float()``). Returns a Categorical.
+    or ``q.to_float()``). Returns a Categorical (an object array for a few units).
     """
     n = len(values[0]) if values else 0
     if n == 0:
         return pd.Categorical(np.array([], dtype=object))
+    if n <= SMALL:  # a few units (one unit's reasons when read, a small group): build every text directly
+        return np.asarray(build(*[np.asarray(v) for v in values]), dtype=object)
     combined = np.zeros(n, dtype="int64")
     for v in values:
         codes, uniques = pd.factorize(np.asarray(v), use_na_sentinel=False)

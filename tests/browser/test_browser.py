@@ -1,9 +1,11 @@
 """The real-browser test: ``streamlit run dashboard/app.py`` on the demo store, driven by headless Debian Chromium.
 
-Checks the league table (13 rows, the 红旗), that the CJK font is available to the page, that the town page
-draws its lost-points chart, and that uploading the sparse XLSX bomb on the data page is a message while the
-server goes on answering. Without /usr/bin/chromium the test is skipped — except in CI (``CI`` set), where it
-fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page (never written into the repo).
+Signs in through the 用户名/密码/登录 form as the office and as a town (洪山镇, with 2023Q4 in 公示). As the office: the league
+table (13 rows, the 红旗), the CJK font available to the page, the town page's lost-points chart, and uploading the
+sparse XLSX bomb on the data page is a message while the server goes on answering. As the town: only its pages in the
+menu, its own unit's detail, the period in 公示. Without /usr/bin/chromium the test is skipped — except in CI (``CI``
+set), where it fails. Set ``FLAGBOARD_SHOTS=/some/dir`` to keep a screenshot of each page (never written into the
+repo).
 """
 from __future__ import annotations
 
@@ -13,10 +15,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from queries.store import Store, workflow
+from tests.dashboard.conftest import OFFICE, PASSWORD, ensure_account
 from tests.demo_stores import copy_store, demo_template
 from tests.hostile_files import sparse_bomb
 
@@ -27,6 +32,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 GRID = '[data-testid="stDataFrame"]'
+TOWN, TOWN_ACCOUNT = "洪山镇", "hongshan"
 
 
 def require_chromium() -> None:
@@ -48,6 +54,11 @@ def free_port() -> int:
 def server(tmp_path_factory):
     require_chromium()
     db = copy_store(demo_template(tmp_path_factory), tmp_path_factory.mktemp("browser") / "demo.duckdb")
+    with Store(db) as store:
+        workflow.review(store, "王主任", "zichuan-2022", "2023Q4", until=date.today() + timedelta(days=6),
+                        today=date.today())
+    ensure_account(str(db))
+    ensure_account(str(db), TOWN_ACCOUNT, "town", (("", TOWN),))
     port = free_port()
     log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
     proc = subprocess.Popen(
@@ -83,6 +94,14 @@ def page(server):
         browser.close()
 
 
+def sign_in(page, server: str, name: str) -> None:
+    """A new session (a page load is one) signed in through the form: 用户名, 密码, 登录."""
+    page.goto(server + "/")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
 def settle(page) -> None:
     """Wait until the script run finished (the status widget is gone)."""
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
@@ -96,7 +115,7 @@ def shot(page, name: str) -> None:
 
 
 def test_league_table_in_a_real_browser(page, server):
-    page.goto(server + "/")
+    sign_in(page, server, OFFICE)
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
     grid = page.locator(f'{GRID} table[role="grid"]').first
@@ -112,7 +131,7 @@ def test_league_table_in_a_real_browser(page, server):
 
 
 def test_town_page_draws_its_lost_points_chart(page, server):
-    page.goto(server + "/")
+    sign_in(page, server, OFFICE)
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="镇街详情").click()
@@ -128,13 +147,10 @@ def test_the_sparse_bomb_uploaded_in_a_real_browser_is_a_message_and_the_server_
     """Before issue 12 this upload killed the server process (calamine asked for 512 GiB and aborted)."""
     bomb = tmp_path / "bomb.xlsx"
     bomb.write_bytes(sparse_bomb())
-    page.goto(server + "/")
+    sign_in(page, server, OFFICE)
     page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
     settle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="数据管理").click()
-    name = page.get_by_label("您的姓名（记入审计日志）")
-    name.fill("张三")
-    name.press("Enter")
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bomb))
     page.wait_for_selector("text=文件检查：发现 1 处错误", timeout=60_000)
@@ -142,10 +158,28 @@ def test_the_sparse_bomb_uploaded_in_a_real_browser_is_a_message_and_the_server_
     shot(page, "bomb")
     with urllib.request.urlopen(f"{server}/_stcore/health", timeout=10) as health:
         assert health.status == 200 and health.read() == b"ok"
-    page.goto(server + "/")  # and it still serves pages
+    sign_in(page, server, OFFICE)  # and it still serves pages
     page.wait_for_function(
         """() => document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] tbody tr').length === 13""",
         timeout=60_000)
+
+
+def test_a_town_signs_in_and_sees_its_own_unit_in_review(page, server):
+    page.goto(server + "/")
+    page.get_by_role("button", name="登录").wait_for(timeout=60_000)
+    assert page.locator(GRID).count() == 0 and page.get_by_text(TOWN).count() == 0  # nothing before sign-in
+    sign_in(page, server, TOWN_ACCOUNT)
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    settle(page)
+    menu = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert [m.split()[-1] for m in menu] == ["季度榜单", "镇街详情", "评分细则", "修改密码"]  # after the icon's name
+    assert page.get_by_text("本期状态：公示中（至", exact=False).first.is_visible()
+    page.locator('[data-testid="stSidebarNav"] a', has_text="镇街详情").click()
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page)
+    assert page.get_by_role("heading", name=f"镇街详情 · {TOWN}").is_visible()
+    assert page.get_by_role("button", name="提交异议").is_visible()
+    shot(page, "town-account")
 
 
 @pytest.mark.parametrize("ci, outcome", [(None, pytest.skip.Exception), ("true", pytest.fail.Exception)])

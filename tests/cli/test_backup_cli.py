@@ -8,6 +8,7 @@ same OSError is injected where the write happens (as in tests/cli/test_hostile_c
 from __future__ import annotations
 
 import errno
+import getpass
 import json
 import os
 import shutil
@@ -46,14 +47,14 @@ def test_backup_prints_where_it_went_and_the_manifest_hash(store, tmp_path, caps
 
 def test_publish_leaves_a_verified_backup_beside_the_store(store, tmp_path, capsys):
     code, out, err = run(capsys, "publish", "--db", store, "--rubric", "zichuan-2022", "--period", "2022Q2",
-                         "--who", "王主任")
+                         "--who", "王主任", "--why", "季度通报")
     folders = list((tmp_path / "backups").iterdir())
     assert (code, err, len(folders)) == (0, "", 1)
     assert folders[0].name.startswith("zichuan-2022-2022Q2-")
-    assert out.splitlines() == ["已发布 published 2022Q2: 3 个单位，期间已锁定 (locked)",
+    assert out.splitlines() == ["已发布 published 2022Q2: 3 个单位，期间已锁定 (locked)，状态：已发布",
                                 f"已备份 backed up → {folders[0]}（已校验 SHA-256 verified）"]
     assert {t: i["rows"] for t, i in verify_backup(folders[0])["tables"].items()} == {
-        t: len(r) for t, r in snapshot(store).items()}
+        t: len(r) for t, r in snapshot(store, views=False).items()}
 
 
 def test_a_publish_whose_backup_fails_is_published_and_says_so(store, tmp_path, capsys, monkeypatch):
@@ -62,8 +63,9 @@ def test_a_publish_whose_backup_fails_is_published_and_says_so(store, tmp_path, 
 
     monkeypatch.setattr("cli.data_cmds.after_publish", no_space)
     code, out, err = run(capsys, "publish", "--db", store, "--rubric", "zichuan-2022", "--period", "2022Q2",
-                         "--who", "王主任")
-    assert (code, out, NO_TRACE in err) == (2, "已发布 published 2022Q2: 3 个单位，期间已锁定 (locked)\n", False)
+                         "--who", "王主任", "--why", "季度通报")
+    assert (code, out, NO_TRACE in err) == (2, "已发布 published 2022Q2: 3 个单位，期间已锁定 (locked)，状态：已发布\n",
+                                            False)
     assert err == (f"错误 error: 2022Q2 已发布并锁定，但发布后的自动备份未完成 (published; the backup after it failed)："
                    f"磁盘空间不足 (disk full: no space left on device)（[Errno 28] No space left on device: "
                    f"'{tmp_path / 'backups'}'）。请处理后用 flagboard backup --db {store} --out 新文件夹 手动备份\n")
@@ -87,7 +89,8 @@ def test_restore_prints_what_it_did_and_the_audit_shows_it(store, tmp_path, caps
         f"原数据库已另存为 {kept} (previous store kept)",
         "原数据库在备份之后的 1 条审计记录已保留在恢复后的审计日志中 (later audit rows carried over)"]
     code, out, _ = run(capsys, "audit", "--db", store)
-    assert [line.split("  ")[1:3] for line in out.splitlines()] == [["李四", "恢复备份"], ["张三", "导入"], ["张三", "导入"]]
+    li, zhang = (f"{getpass.getuser()}（命令行，自称 {name}）" for name in ("李四", "张三"))  # OS account, --who declared
+    assert [line.split("  ")[1:3] for line in out.splitlines()] == [[li, "恢复备份"], [zhang, "导入"], [zhang, "导入"]]
     assert "（恢复备份前的记录，原编号 #2，其改动已被恢复 #3 撤销 undone by the restore）" in out.splitlines()[1]
 
 

@@ -102,9 +102,12 @@ def test_template_takes_units_from_the_store_or_a_file(imported, tmp_path, capsy
 def test_publish_locks_and_reopen_undo_and_audit_work_from_the_command_line(imported, capsys):
     db, xlsx = imported
     args = ("--db", db, "--rubric", "zichuan-2022", "--period", "2023Q1")
-    code, out, _ = run(capsys, "publish", *args, "--who", "王主任")
+    code, _, err = run(capsys, "publish", *args, "--who", "王主任")  # a draft skipping 公示 needs a reason
+    assert (code, err.strip()) == (2, "错误 error: 2023Q1 未经公示直接从草稿发布必须填写理由 (a reason is required)")
+    assert not (Path(db).parent / "backups").exists()  # a refused publish leaves no backup
+    code, out, _ = run(capsys, "publish", *args, "--who", "王主任", "--why", "一季度通报")
     backups = list((Path(db).parent / "backups").iterdir())  # every publish leaves a verified backup (issue 12)
-    assert (code, out) == (0, f"已发布 published 2023Q1: 13 个单位，期间已锁定 (locked)\n"
+    assert (code, out) == (0, f"已发布 published 2023Q1: 13 个单位，期间已锁定 (locked)，状态：已发布\n"
                               f"已备份 backed up → {backups[0]}（已校验 SHA-256 verified）\n")
     for verb, action in (("import", "导入"), ("undo", "撤销")):
         extra = ("--db", db, "--rubric", "zichuan-2022", "--who", "张三", xlsx) if verb == "import" else args
@@ -117,12 +120,14 @@ def test_publish_locks_and_reopen_undo_and_audit_work_from_the_command_line(impo
     code, _, err = run(capsys, "undo", *args, "--who", "张三")
     assert (code, err.strip()) == (2, "错误 error: 撤销已发布后重新打开的期间 2023Q1 的数据必须填写理由 (a reason is required)")
     code, out, _ = run(capsys, "undo", *args, "--who", "张三", "--why", "重新导入")
-    assert (code, out.strip()) == (0, "已撤销 undone 2023Q1: 批次 batch #1（导入 import 2023Q1.xlsx，张三），"
+    me = getpass.getuser()  # the command line records the OS account, with --who beside it as declared
+    assert (code, out.strip()) == (0, f"已撤销 undone 2023Q1: 批次 batch #1（导入 import 2023Q1.xlsx，{me}），"
                                       "13 个单位恢复为此前的数据")
     code, out, _ = run(capsys, "audit", "--db", db, "--period", "2023Q1")
+    zhang, wang = f"{me}（命令行，自称 张三）", f"{me}（命令行，自称 王主任）"
     assert [line.split("  ")[1:4] for line in out.strip().splitlines()] == [
-        ["张三", "撤销", "2023Q1"], ["王主任", "重新打开", "2023Q1"], ["王主任", "发布", "2023Q1"],
-        ["张三", "导入", "2023Q1"]]
+        [zhang, "撤销", "2023Q1"], [zhang, "拒绝", "2023Q1"], [wang, "重新打开", "2023Q1"], [f"{me}（命令行）", "拒绝", "2023Q1"],
+        [zhang, "拒绝", "2023Q1"], [wang, "发布", "2023Q1"], [wang, "拒绝", "2023Q1"], [zhang, "导入", "2023Q1"]]
 
 
 def test_backup_and_restore_from_the_command_line(imported, tmp_path, capsys):

@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from queries.store import Store, accounts
 from tests.demo_stores import copy_store, demo_template, small_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -47,17 +48,46 @@ class RecordingStorage(MemoryMediaFileStorage):
         RecordingStorage.last = self
 
 
+PASSWORD = "test-pass-2024"  # the password of every test account (set as FLAGBOARD_PASSWORD would be)
+OFFICE = "办公室"
+
+
+def ensure_account(db: str, name: str = OFFICE, role: str = "office", units: tuple = ()) -> None:
+    """An account in the store for a page test, with :data:`PASSWORD` (made as the store's administrator; it need
+    not change its password). The page's own connection shares the database instance in this process."""
+    with Store(db) as store:
+        if accounts.account(store, name) is None:
+            accounts.add(store, "测试管理员", name, role, units, PASSWORD, must_change=False)
+
+
+def sign_in(at: AppTest, name: str = OFFICE, password: str = PASSWORD) -> AppTest:
+    """Sign in through the page's form: 用户名, 密码, 登录."""
+    at.text_input(key="login_name").set_value(name)
+    at.text_input(key="login_password").set_value(password)
+    next(b for b in at.button if b.label == "登录").click()
+    return at.run()
+
+
+def open_signed_in(db: str, name: str = OFFICE, role: str = "office", units: tuple = ()) -> AppTest:
+    """An AppTest of dashboard/app.py on ``db`` (FLAGBOARD_DB set by the caller), signed in as ``name``."""
+    ensure_account(db, name, role, units)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert [t.value for t in at.title] == ["红旗榜 Flagboard · 登录"]
+    sign_in(at, name)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app(monkeypatch):
-    """``app(db)`` → an AppTest of dashboard/app.py on the store file ``db``, already run once."""
+    """``app(db)`` → an AppTest of dashboard/app.py on the store file ``db``, signed in (as the office unless
+    ``name``/``role``/``units`` say otherwise) through the sign-in form."""
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
 
-    def open_app(db: str) -> AppTest:
+    def open_app(db: str, name: str = OFFICE, role: str = "office", units: tuple = ()) -> AppTest:
         monkeypatch.setenv("FLAGBOARD_DB", db)
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
+        return open_signed_in(db, name, role, units)
 
     return open_app
 
@@ -75,6 +105,10 @@ def unescaped(markdown: str) -> str:
     """A Markdown source with CommonMark backslash escapes removed: user text as the page shows it (pages escape
     user text with ``dashboard.plain.plain``; our own ``**`` markers stay)."""
     return _ESCAPED.sub(r"\1", markdown)
+def download_name(at: AppTest, key: str) -> str:
+    """The file name a download button (by key) offers."""
+    url = at.download_button(key=key).proto.url
+    return RecordingStorage.last.get_file(url.rsplit("/", 1)[1]).filename
 
 
 def page_text(at: AppTest) -> str:

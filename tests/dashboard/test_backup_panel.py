@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from documents.backup import verify_backup
 from documents.restore import restore
 from queries.store import Store
+from queries.store.accounts import Account
 from scoring.intake import read_upload
 from tests.dashboard.conftest import download_bytes, page_text, table, unescaped
 from tests.dashboard.test_data_page import good_csv
@@ -31,11 +32,16 @@ def seeded(tmp_path, zichuan) -> str:
 
 
 def data_page(app, db: str) -> AppTest:
-    at = app(db)
+    at = app(db)  # signed in as the office
     at.switch_page("views/data.py").run()
-    at.text_input(key="data_who").set_value("王主任").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def publish(at: AppTest) -> AppTest:
+    """Publish the draft on the page (straight from 草稿: with the reason it needs)."""
+    at.text_input(key="pub_note").set_value("季度通报").run()
+    return at.button(key="pub_confirm").click().run()
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
@@ -69,8 +75,7 @@ def test_backup_now_writes_a_verified_backup_beside_the_store_and_offers_its_zip
 
 
 def test_publish_leaves_a_backup_and_says_where(app, seeded, tmp_path):
-    at = data_page(app, seeded)
-    at.button(key="pub_confirm").click().run()
+    at = publish(data_page(app, seeded))
     assert not at.exception, [e.message for e in at.exception]
     (folder,) = (tmp_path / "backups").iterdir()
     assert folder.name.startswith("zichuan-2022-2022Q2-")
@@ -84,10 +89,46 @@ def test_a_publish_whose_backup_fails_stays_published_and_says_so(app, seeded, t
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "backups"))
 
     monkeypatch.setattr("dashboard.backup_panel.after_publish", no_space)
-    at = data_page(app, seeded)
-    at.button(key="pub_confirm").click().run()
+    at = publish(data_page(app, seeded))
     assert texts(at, "success")[0] == "已发布 2022Q2（3 个单位），本期已锁定。"
     assert texts(at, "warning")[0] == (f"2022Q2 已发布，但发布后的自动备份未完成：[Errno 28] No space left on device: "
                                        f"'{tmp_path / 'backups'}'。请处理后在“备份”标签点“立即备份”。")
     assert "2022Q2 已发布并锁定，不能修改。如确需更改，请先在“发布”页重新打开该期间。" in page_text(at)
     assert not Path(tmp_path / "backups").exists()
+
+
+# --- the office's only ------------------------------------------------------------------------------------------------
+
+
+def test_a_town_account_reaches_neither_the_data_page_nor_a_backup(app, seeded, tmp_path):
+    at = app(seeded, "hongshan", "town", (("", "A镇"),))
+    with pytest.raises(ValueError):  # not in its navigation, so not reachable by URL either
+        at.switch_page("views/data.py")
+    assert [b.key for b in at.button if b.key in ("backup_now", "backup_zip")] == []
+    assert not (tmp_path / "backups").exists()
+
+
+def backup_tab_as(db: str, account):
+    """The 备份 tab alone, run for ``account`` as the signed-in viewer (as if the page were reached somehow)."""
+    import streamlit as st
+
+    from dashboard import backup_panel
+    from dashboard.state import VIEWER
+    from queries.store import Store
+
+    st.session_state[VIEWER] = account
+    with Store(db) as store:
+        backup_panel.backup_tab(store)
+
+
+@pytest.mark.parametrize("role, units", [("town", (("", "A镇"),)), ("analyst", ())])
+def test_the_backup_tab_itself_refuses_any_account_but_the_office(seeded, tmp_path, role, units):
+    at = AppTest.from_function(backup_tab_as, args=(seeded, Account("x", role, units)), default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert (texts(at, "error"), [b.key for b in at.button]) == (
+        ["只有办公室账户可以备份和下载备份 "
+         "(only the office may back up: a backup holds every account's password hash)"], [])
+    office = AppTest.from_function(backup_tab_as, args=(seeded, Account("x", "office")), default_timeout=60).run()
+    assert [b.key for b in office.button] == ["backup_now"]
+    office.button(key="backup_now").click().run()
+    assert [p.name.startswith("manual-") for p in (tmp_path / "backups").iterdir()] == [True]

@@ -13,9 +13,11 @@ from scoring.intake import read_upload
 from queries.store import Store
 from tests.conftest import csv_bytes, fact, unit
 from tests.dashboard.conftest import unescaped
+from tests.dashboard.conftest import open_signed_in
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 SCHEME = "zichuan-2022"
+DATA_ROWS = "action NOT IN ('account_add', 'login')"  # the audit rows of data, not of the test's own sign-in
 
 
 def good_csv() -> bytes:
@@ -32,12 +34,10 @@ def rows_of(db: str, sql: str) -> list[tuple]:
 
 
 def open_data_page(db: str, monkeypatch, who: str = "张三") -> AppTest:
+    """The data page, signed in as the office account ``who`` (the audit records it)."""
     monkeypatch.setenv("FLAGBOARD_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = open_signed_in(db, who)
     at.switch_page("views/data.py").run()
-    if who:
-        at.text_input(key="data_who").set_value(who).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -64,10 +64,10 @@ def seeded(db, zichuan) -> str:
     return db
 
 
-def test_the_page_asks_for_a_name_first(db, monkeypatch):
-    at = open_data_page(db, monkeypatch, who="")
-    assert texts(at, "info") == ["请先填写您的姓名：本页的每一次导入、修改、撤销和发布都会记录操作人。"]
-    assert len(at.file_uploader) == 0
+def test_the_page_asks_for_no_name_it_records_the_signed_in_account(db, monkeypatch):
+    at = open_data_page(db, monkeypatch, who="李四")
+    assert [t.key for t in at.text_input] == ["tpl_period"]  # no name box: the audit takes the account
+    assert len(at.file_uploader) == 1
 
 
 def test_a_bad_upload_shows_every_problem_with_its_line_and_writes_nothing(db, monkeypatch):
@@ -104,7 +104,7 @@ def test_upload_check_confirm_imports_and_a_second_upload_changes_nothing(db, mo
     assert texts(at, "success")[0] == "已导入 obs.csv（批次 #1）。"
     assert rows_of(db, "SELECT entity, rank, flag FROM results ORDER BY rank") == [
         ("A镇", 1, "红旗"), ("B镇", 2, ""), ("C镇", 3, "")]
-    assert rows_of(db, "SELECT who, action FROM audit") == [("张三", "import")]
+    assert rows_of(db, f"SELECT who, action FROM audit WHERE {DATA_ROWS}") == [("张三", "import")]
     at.button(key="import_confirm").click().run()
     assert texts(at, "success")[0] == "obs.csv 与库中数据相同，没有变化。"
     assert rows_of(db, "SELECT count(*) FROM batches") == [(1,)]
@@ -147,6 +147,9 @@ def test_a_bad_edit_is_reported_by_editor_row(seeded, monkeypatch):
 
 def test_publish_locks_the_period_and_reopen_needs_a_reason(seeded, monkeypatch):
     at = open_data_page(seeded, monkeypatch)
+    at.button(key="pub_confirm").click().run()  # a draft published without 公示 needs a stated reason
+    assert texts(at, "error") == ["2022Q2 未经公示直接从草稿发布必须填写理由 (a reason is required)"]
+    at.text_input(key="pub_note").set_value("年度会议前通报").run()
     at.button(key="pub_confirm").click().run()
     assert texts(at, "success")[0] == "已发布 2022Q2（3 个单位），本期已锁定。"
     assert "2022Q2 已发布并锁定，不能修改。如确需更改，请先在“发布”页重新打开该期间。" in texts(at, "warning")
@@ -156,8 +159,8 @@ def test_publish_locks_the_period_and_reopen_needs_a_reason(seeded, monkeypatch)
     at.text_input(key="reopen_why").set_value("B镇 补交材料").run()
     at.button(key="reopen_confirm").click().run()
     assert texts(at, "success")[0] == "已重新打开 2022Q2；发布时的榜单保留，之后的改动会显示为差异。"
-    assert rows_of(seeded, "SELECT action, why FROM audit ORDER BY audit_id") == [
-        ("import", ""), ("publish", ""), ("reopen", "B镇 补交材料")]
+    assert rows_of(seeded, f"SELECT action, why FROM audit WHERE {DATA_ROWS} ORDER BY audit_id") == [
+        ("import", ""), ("refused", ""), ("publish", "年度会议前通报"), ("refused", ""), ("reopen", "B镇 补交材料")]
 
 
 def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):

@@ -16,7 +16,7 @@ from dashboard.plain import plain
 from queries.store import Store
 from scoring.rubric import load_rubric
 from tests.conftest import csv_bytes, fact, frame, unit
-from tests.dashboard.conftest import APP, RecordingStorage, download_bytes, unescaped
+from tests.dashboard.conftest import RecordingStorage, download_bytes, unescaped
 from tests.dashboard.test_data_page import SCHEME, good_csv, open_data_page, report_table, texts
 from tests.hostile_files import sparse_bomb
 
@@ -110,10 +110,8 @@ def test_plain_escapes_every_markdown_mark():
         assert rendered(plain(trap)) == f"<p>{html.escape(trap, quote=False)}</p>\n"
 
 
-def test_unit_names_on_the_town_league_and_selection_pages_show_literally(trap_store, monkeypatch):
-    monkeypatch.setenv("FLAGBOARD_DB", trap_store)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+def test_unit_names_on_the_town_league_and_selection_pages_show_literally(trap_store, app):
+    at = app(trap_store)
     shown = elements(at)  # the league page: the graded list in a card names both units
     at.switch_page("views/town.py").run()
     at.selectbox(key="town_unit").set_value(TRAPS[0]).run()

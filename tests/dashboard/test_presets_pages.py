@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from cli.main import main as flagboard
 from dashboard.navigation import PAGES as NAVIGATION
 from scoring.rubric import load_rubric
+from tests.dashboard.conftest import open_signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
@@ -38,9 +39,7 @@ def store(tmp_path_factory) -> str:
 
 def open_app(store: str, monkeypatch, scheme: str) -> AppTest:
     monkeypatch.setenv("FLAGBOARD_DB", store)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_signed_in(store)  # the office: every page of the scheme
     at.selectbox(key="scheme").set_value(scheme).run()
     assert not at.exception, [e.message for e in at.exception]
     return at

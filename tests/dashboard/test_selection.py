@@ -7,8 +7,8 @@ from queries.store import Store
 from tests.dashboard.conftest import download_bytes, page_text, table, unescaped
 
 
-def open_selection(app, db, period):
-    at = app(db)
+def open_selection(app, db, period, name="办公室"):
+    at = app(db, name)
     at.selectbox(key="period").select(period).run()
     at.switch_page("views/selection.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -16,7 +16,7 @@ def open_selection(app, db, period):
 
 
 def test_demo_pending_tie_is_decided_by_the_office(app, demo_db_writable):
-    at = open_selection(app, demo_db_writable, "2022Q4")
+    at = open_selection(app, demo_db_writable, "2022Q4", name="王主任")  # the signed-in account decides
     candidates = table(at, "单位", "红旗")
     tied = candidates.loc[candidates["红旗"] == "待定", "单位"].tolist()
     assert len(tied) == 2
@@ -25,9 +25,8 @@ def test_demo_pending_tie_is_decided_by_the_office(app, demo_db_writable):
 
     chosen = tied[1]
     at.radio(key="sel_winner").set_value(chosen)
-    at.text_input(key="sel_who").input("王主任")
     at.text_area(key="sel_why").input("主任办公会研究决定")
-    at.button[0].click().run()  # the form's submit button
+    next(b for b in at.button if b.label == "记录决定").click().run()  # the form's submit button
     assert not at.exception, [e.message for e in at.exception]
 
     candidates = table(at, "单位", "红旗")
@@ -48,11 +47,11 @@ def page_store() -> Store:
     return _open_store(db_path())
 
 
-def test_decision_needs_who_and_why(app, small_db):
+def test_decision_needs_a_reason_and_names_the_signed_in_account(app, small_db):
     at = open_selection(app, small_db, "2022Q2")
-    at.text_input(key="sel_who").input("王主任")
-    at.button[0].click().run()
-    assert [e.value for e in at.error] == ["请填写决定人和理由 (who and why are required)。未记录任何内容。"]
+    assert "**记录办公室决定**（决定人：办公室；写入审计日志，并重新评分本期）" in [m.value for m in at.markdown]
+    next(b for b in at.button if b.label == "记录决定").click().run()
+    assert [e.value for e in at.error] == ["请填写理由 (why is required)。未记录任何内容。"]
     assert table(at, "单位", "红旗")["红旗"].tolist()[:2] == ["待定", "待定"]
 
 

@@ -26,7 +26,7 @@ def make_full_store(db: str, zichuan) -> str:
         store.import_observations(zichuan, quarter("2022Q4"), who="张三", source="q4.csv")
         store.undo_last(SCHEME, "2022Q4", who="张三")
         store.record_decision(SCHEME, "2022Q3", "", "A镇", "王主任", "办公会决定")
-        store.publish(SCHEME, "2022Q2", who="王主任")
+        store.publish(SCHEME, "2022Q2", who="王主任", why="第二季度通报")
     return db
 
 

@@ -30,7 +30,7 @@ def test_a_backup_holds_every_table_as_parquet_with_its_size_and_sha256(full_sto
     with Store(full_store, read_only=True) as store:
         manifest = backup(store, tmp_path / "bk")
         version = store.data_version()
-    folder, tables = tmp_path / "bk", snapshot(full_store)
+    folder, tables = tmp_path / "bk", snapshot(full_store, views=False)
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{t}.parquet" for t in tables] + ["manifest.json"])
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == manifest
     assert (manifest["format"], manifest["source"], manifest["data_version"], version) == (
@@ -48,14 +48,14 @@ def test_a_backup_holds_every_table_as_parquet_with_its_size_and_sha256(full_sto
 def test_backup_keeps_every_base_table_and_leaves_views_to_the_schema(full_store, tmp_path):
     """Generic over tables: one the schema does not know is backed up; a view is not (the schema recreates views)."""
     with Store(full_store) as store, store.reading() as cur:
-        cur.execute("CREATE TABLE rubric_indicators (scheme VARCHAR, code VARCHAR, points DOUBLE)")
-        cur.execute("INSERT INTO rubric_indicators VALUES ('zichuan-2022', '1.1', 10), ('zichuan-2022', '1.2', 6)")
+        cur.execute("CREATE TABLE office_notes (scheme VARCHAR, code VARCHAR, points DOUBLE)")
+        cur.execute("INSERT INTO office_notes VALUES ('zichuan-2022', '1.1', 10), ('zichuan-2022', '1.2', 6)")
         cur.execute("CREATE VIEW results_by_unit AS SELECT scheme, period, entity, final FROM results")
     with Store(full_store, read_only=True) as store:
         manifest = backup(store, tmp_path / "bk")
     assert "results_by_unit" not in manifest["tables"] and not (tmp_path / "bk" / "results_by_unit.parquet").exists()
-    assert manifest["tables"]["rubric_indicators"]["rows"] == 2
-    assert parquet_rows(tmp_path / "bk" / "rubric_indicators.parquet") == [
+    assert manifest["tables"]["office_notes"]["rows"] == 2
+    assert parquet_rows(tmp_path / "bk" / "office_notes.parquet") == [
         ("zichuan-2022", "1.1", 10.0), ("zichuan-2022", "1.2", 6.0)]
 
 
@@ -162,14 +162,15 @@ def test_after_publish_writes_a_verified_backup_beside_the_store(full_store, tmp
     monkeypatch.setattr("documents.backup.datetime", Noon)
     with Store(full_store) as store:
         store.reopen(SCHEME, "2022Q2", who="王主任", why="复核")
-        store.publish(SCHEME, "2022Q2", who="王主任")
+        store.publish(SCHEME, "2022Q2", who="王主任", why="复核后再次发布")
         first = after_publish(store, SCHEME, "2022Q2")
         second = after_publish(store, SCHEME, "2022Q2")  # the same second: a fresh folder all the same
     assert (first, second) == (tmp_path / "backups" / "zichuan-2022-2022Q2-20240102-120000",
                                tmp_path / "backups" / "zichuan-2022-2022Q2-20240102-120000-2")
     manifest = verify_backup(first)
     assert manifest["created"] == "2024-01-02T12:00:00"
-    assert {t: i["rows"] for t, i in manifest["tables"].items()} == {t: len(r) for t, r in snapshot(full_store).items()}
+    assert {t: i["rows"] for t, i in manifest["tables"].items()} == {
+        t: len(r) for t, r in snapshot(full_store, views=False).items()}
     assert parquet_rows(first / "publications.parquet") == snapshot(full_store)["publications"]
 
 
@@ -196,10 +197,10 @@ def test_list_backups_reads_each_manifest_newest_first(full_store, tmp_path):
     (tmp_path / "backups" / "broken").mkdir()
     (tmp_path / "backups" / ".half.tmp").mkdir()
     table = list_backups(tmp_path / "backups")
-    rows = sum(len(r) for r in snapshot(full_store).values())
+    rows = sum(len(r) for r in snapshot(full_store, views=False).values())
     size = {f: sum(p.stat().st_size for p in f.iterdir() if p.suffix == ".parquet") for f in (first, second)}
     created = {f: verify_backup(f)["created"] for f in (first, second)}
-    tables = len(snapshot(full_store))
+    tables = len(snapshot(full_store, views=False))
     expected = sorted([(f.name, created[f], tables, rows, size[f]) for f in (first, second)],
                       key=lambda r: (r[1], r[0]), reverse=True) + [("broken", "", None, None, None)]
     assert [tuple(None if pd.isna(v) else v for v in r) for r in table.itertuples(index=False)] == expected

@@ -20,7 +20,9 @@ def facts(tmp_path_factory):
 
 
 def test_title_and_statements(facts):
-    assert title(facts) == "关于淄川区2022年度镇（街道、开发区）政务服务工作评估2022年第2季度结果的通报"
+    assert title(facts) == "关于淄川区2022年度镇（街道、开发区）政务服务工作评估2022年第2季度结果的通报（草稿）"
+    assert title({**facts, "status_mark": "公示稿"}).endswith("结果的通报（公示稿）")
+    assert title({**facts, "status_mark": ""}) == "关于淄川区2022年度镇（街道、开发区）政务服务工作评估2022年第2季度结果的通报"
     assert title({**facts, "is_demo": True}).startswith("【演示数据】")
     assert statements(facts) == [
         "根据评估细则，按总分（日常评估 × 70% + 风采展示 × 30%）排名，2022年第2季度结果通报如下。",

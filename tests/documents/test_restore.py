@@ -45,7 +45,7 @@ def restore_detail(src: Path, manifest: dict, replaced: dict, carried: list[int]
             "backup_created": manifest["created"], "backup_source": manifest["source"],
             "tables": {t: i["rows"] for t, i in manifest["tables"].items()}, "replaced": replaced,
             "carried_audit_rows": len(carried), "carried_audit_ids": [carried[0], carried[-1]] if carried else [],
-            "skipped_views": [], "dropped_columns": {}, **extra}
+            "skipped_views": [], "upgraded_tables": [], "dropped_columns": {}, **extra}
 
 
 def test_restore_gives_every_table_back_and_adds_its_own_audit_row(full_store, tmp_path, zichuan):
@@ -321,8 +321,8 @@ def test_tables_are_restored_whatever_tables_and_views_exist(full_store, tmp_pat
     current schema has as a view is not loaded (the schema computes it) and the restore says so; a table the
     backup lacks (added since) stays empty; a view present while backing up is no obstacle."""
     with Store(full_store) as store, store.reading() as cur:
-        cur.execute("CREATE TABLE rubric_indicators (scheme VARCHAR, code VARCHAR, points DOUBLE)")
-        cur.execute("INSERT INTO rubric_indicators VALUES ('zichuan-2022', '1.1', 10)")
+        cur.execute("CREATE TABLE office_notes (scheme VARCHAR, code VARCHAR, points DOUBLE)")
+        cur.execute("INSERT INTO office_notes VALUES ('zichuan-2022', '1.1', 10)")
         cur.execute("CREATE TABLE legacy_totals AS SELECT scheme, period, entity, final FROM results")
         cur.execute("CREATE VIEW results_by_unit AS SELECT scheme, period, entity, final FROM results")
     manifest = take_backup(full_store, tmp_path / "bk")
@@ -341,7 +341,7 @@ def test_tables_are_restored_whatever_tables_and_views_exist(full_store, tmp_pat
     result = restore(tmp_path / "bk", target, who="张三")
     assert result.skipped == ("legacy_totals",)
     original, copy = snapshot(full_store), snapshot(target)
-    assert copy["rubric_indicators"] == [("zichuan-2022", "1.1", 10.0)]
+    assert copy["office_notes"] == [("zichuan-2022", "1.1", 10.0)]
     assert copy["legacy_totals"] == original["legacy_totals"]  # the view computes the same rows
     assert copy["rubrics"] == [] and original["rubrics"] != []
     assert json.loads(audit_rows(target)[6]["detail"])["skipped_views"] == ["legacy_totals"]

@@ -22,7 +22,7 @@ def test_each_action_writes_one_audit_row_with_who_and_why(store, zichuan):
     table.loc[table["indicator"] == "5.1", "value"] = "2"
     store.edit_unit(SCHEME, "2022Q2", "B镇", table, who="李四", why="现场检查复核")
     store.undo_last(SCHEME, "2022Q2", who="李四", why="改错了")
-    store.publish(SCHEME, "2022Q2", who="王主任")
+    store.publish(SCHEME, "2022Q2", who="王主任", why="第二季度通报")
     store.reopen(SCHEME, "2022Q2", who="王主任", why="补交材料")
     log = audit_log(store, SCHEME)
     assert log[["action", "label", "who", "period", "entity", "why"]].values.tolist()[::-1] == [
@@ -30,7 +30,7 @@ def test_each_action_writes_one_audit_row_with_who_and_why(store, zichuan):
         ["award_decision", "红旗决定", "王主任", "2022Q3", "A镇", "办公会决定"],
         ["edit", "修改", "李四", "2022Q2", "B镇", "现场检查复核"],
         ["undo", "撤销", "李四", "2022Q2", "B镇", "改错了"],
-        ["publish", "发布", "王主任", "2022Q2", "", ""],
+        ["publish", "发布", "王主任", "2022Q2", "", "第二季度通报"],
         ["reopen", "重新打开", "王主任", "2022Q2", "", "补交材料"],
     ]
     assert log["summary"].tolist()[::-1] == [

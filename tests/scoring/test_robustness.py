@@ -53,7 +53,7 @@ def test_a_wide_margin_is_robust(zichuan):
     [verdict] = result.groups
     assert (verdict.flag_now, verdict.flag_robust, verdict.flag_witnesses, verdict.good_witnesses) == (
         "红旗：A镇", True, [], {})
-    assert verdict.summary == "稳健：在允许的评判范围内，A镇的红旗结果不会改变"
+    assert verdict.summary == "稳健：在允许的评判范围内，结果（红旗：A镇）不会改变"
     assert result.table.set_index("entity").loc["B镇", ["final_min", "final_max"]].tolist() == [93.7, 95.1]
 
 

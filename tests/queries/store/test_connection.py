@@ -96,7 +96,7 @@ def test_a_write_waits_for_the_write_lock_and_then_sees_the_publish_made_meanwhi
         editor.start()
         editor.join(timeout=0.2)
         assert (editor.is_alive(), outcome) == (True, [])
-        store.publish(SCHEME, "2022Q2", who="王主任")
+        store.publish(SCHEME, "2022Q2", who="王主任", why="通报")
     editor.join()
     assert outcome == ["2022Q2 的结果已发布并锁定，不能修改；如确需更改，请先“重新打开”该期间并填写理由 "
                        "(period 2022Q2 is published and locked; reopen it with a reason first)"]
@@ -124,7 +124,7 @@ def test_every_publish_lock_check_reads_inside_the_writing_transaction(store, zi
     store.edit_unit(SCHEME, "2022Q2", "A镇", table, who="王五")
     store.undo_last(SCHEME, "2022Q2", who="王五")
     store.record_decision(SCHEME, "2022Q2", "", "B镇", "王主任", "办公会决定")
-    store.publish(SCHEME, "2022Q2", who="王主任")
+    store.publish(SCHEME, "2022Q2", who="王主任", why="通报")
     store.reopen(SCHEME, "2022Q2", who="王主任", why="复评")
     assert seen == [True] * 7  # import, edit (its check and its plan), undo, decision, publish, reopen
 

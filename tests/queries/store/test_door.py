@@ -9,7 +9,7 @@ import pytest
 
 from queries.audit import audit_log
 from queries.league import league
-from queries.store import Actor, AuditEntry, NotPermittedError, RefusedError, Request, Store, Written
+from queries.store import Actor, AuditEntry, NotPermittedError, RefusedError, Request, Store, Written, accounts
 from tests.queries.helpers import SCHEME, quarter, set_fact, snapshot
 
 
@@ -19,10 +19,12 @@ def audit_rows(store: Store) -> list[tuple]:
 
 
 def test_every_write_is_audited_with_its_actor_and_where_it_came_from(store, zichuan):
+    accounts.add(store, "管理员", "王主任", "office", (), "secret-pass-1")  # a dashboard actor is an account
     store.import_observations(zichuan, quarter(), who=Actor("张三", "cli"), source="a.csv")
     store.publish(SCHEME, "2022Q2", who=Actor("王主任", "dashboard"), why="通报")
     store.reopen(SCHEME, "2022Q2", who="王主任", why="复评")  # a plain name: a write from Python code
     assert [row[:5] for row in audit_rows(store)] == [
+        ("管理员", "python", "account_add", "", ""),
         ("张三", "cli", "import", "2022Q2", ""), ("王主任", "dashboard", "publish", "2022Q2", ""),
         ("王主任", "python", "reopen", "2022Q2", "")]
 
@@ -93,12 +95,27 @@ def test_a_command_that_writes_no_audit_row_is_rolled_back(store):
 def test_a_failing_command_writes_nothing_at_all(store):
     def fails(cur) -> Written:
         add_entity(cur, "甲镇", audited=True)
-        raise RefusedError("不行")
+        raise ValueError("坏了")
 
-    with pytest.raises(RefusedError, match="不行"):
+    with pytest.raises(ValueError, match="坏了"):
         store.write("张三", Request("edit", SCHEME), fails)
     with Store(":memory:") as empty:
         assert snapshot(store) == snapshot(empty)
+
+
+def test_a_command_that_refuses_is_rolled_back_and_audited_as_refused(store):
+    def refuses(cur) -> Written:
+        add_entity(cur, "甲镇", audited=True)
+        raise RefusedError("不行")
+
+    with pytest.raises(RefusedError, match="不行"):
+        store.write(Actor("张三", "cli", declared="局长"), Request("edit", SCHEME, ("2022Q2",), "甲镇", "补录"), refuses)
+    with Store(":memory:") as empty:
+        assert snapshot(store, skip=("audit", "audit_scope")) == snapshot(empty, skip=("audit", "audit_scope"))
+    assert [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in audit_rows(store)] == [
+        ("张三", "cli", "refused", "2022Q2", "甲镇", {"action": "edit", "message": "不行"}, "补录")]
+    with store.reading() as cur:
+        assert cur.execute("SELECT declared FROM audit").fetchall() == [("局长",)]
 
 
 def test_the_data_version_is_the_latest_audit_row(store, zichuan):

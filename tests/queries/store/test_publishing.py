@@ -3,6 +3,7 @@ reason; the published table is kept as published and later changes show as diffe
 from __future__ import annotations
 
 import copy
+import json
 
 import pandas as pd
 import pytest
@@ -52,7 +53,13 @@ def test_a_locked_period_refuses_every_change_and_writes_nothing(published, zich
         with pytest.raises(RefusedError) as exc:
             attempt()
         assert str(exc.value) == LOCKED.format(action)
-    assert snapshot(published) == before
+    after = snapshot(published)  # nothing changed but the refused rows of the audit trail
+    assert {t: rows for t, rows in after.items() if t not in ("audit", "audit_scope")} == {
+        t: rows for t, rows in before.items() if t not in ("audit", "audit_scope")}
+    refused = [r for r in after["audit"] if r not in before["audit"]]
+    assert sorted((r[2], r[3], json.loads(r[7])["action"], json.loads(r[7])["message"]) for r in refused) == sorted(
+        ("张三", "refused", action, LOCKED.format(word)) for action, word in
+        (("import", "导入"), ("edit", "修改"), ("undo", "撤销"), ("award_decision", "更改红旗决定")))
 
 
 def test_an_import_touching_a_locked_period_is_refused_whole(published, zichuan):
@@ -101,16 +108,16 @@ def test_a_rubric_change_shows_as_a_difference(published):
 def test_a_pending_award_must_be_decided_before_publishing(store, zichuan):
     store.import_observations(zichuan, frame(unit("A镇") + unit("B镇")), who="张三", source="tie.csv")
     with pytest.raises(RefusedError) as exc:
-        store.publish(SCHEME, "2022Q2", who="王主任")
+        store.publish(SCHEME, "2022Q2", who="王主任", why="通报")
     assert str(exc.value) == ("2022Q2 的红旗还是“待定”（A镇、B镇），请先在红旗评选页作出决定再发布 "
                               "(a pending award must be decided before publishing)")
     store.record_decision(SCHEME, "2022Q2", "", "B镇", "王主任", "主任办公会决定")
-    assert store.publish(SCHEME, "2022Q2", who="王主任")[["entity", "rank", "flag"]].values.tolist() == [
+    assert store.publish(SCHEME, "2022Q2", who="王主任", why="通报")[["entity", "rank", "flag"]].values.tolist() == [
         ["A镇", 1, ""], ["B镇", 1, "红旗"]]
 
 
 def test_publishing_twice_or_an_empty_period_is_refused(published):
     with pytest.raises(RefusedError, match="2022Q2 已经发布并锁定"):
-        published.publish(SCHEME, "2022Q2", who="王主任")
+        published.publish(SCHEME, "2022Q2", who="王主任", why="通报")
     with pytest.raises(RefusedError, match="2023Q1 还没有评分结果"):
-        published.publish(SCHEME, "2023Q1", who="王主任")
+        published.publish(SCHEME, "2023Q1", who="王主任", why="通报")

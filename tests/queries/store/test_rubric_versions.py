@@ -48,7 +48,7 @@ def scored(store, zichuan):
     """Three quarters scored with the preset (version 1); 2022Q2 published."""
     store.import_observations(zichuan, pd.concat([quarter(p) for p in ("2022Q2", "2022Q3", "2022Q4")]),
                               who="张三", source="a.csv", rubric_ref=ZICHUAN_PATH)
-    store.publish(SCHEME, "2022Q2", who="王主任")
+    store.publish(SCHEME, "2022Q2", who="王主任", why="第二季度通报")
     return store
 
 
@@ -71,7 +71,11 @@ def test_a_changed_rubric_under_the_same_version_is_refused_and_writes_nothing(s
         "细则 zichuan-2022 与库中已存的细则内容不同，但版本号相同（version 1）：改了细则请提高 version（例如改为 2）"
         "后再导入；已发布期间的结果不会被改写 "
         "(the rubric differs from the stored one but has the same version; raise `version` when you change it)")
-    assert snapshot(scored) == before
+    after = snapshot(scored)  # nothing changed but the refusal's row in the audit trail
+    assert snapshot(scored, skip=("audit", "audit_scope")) == {k: v for k, v in before.items()
+                                                               if k not in ("audit", "audit_scope")}
+    assert [(r[2], r[3], json.loads(r[7])) for r in after["audit"] if r not in before["audit"]] == [
+        ("张三", "refused", {"action": "import", "message": str(exc.value)})]
 
 
 def test_a_higher_version_is_audited_and_rescores_only_the_unpublished_periods(scored, zichuan, tmp_path):

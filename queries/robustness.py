@@ -1,0 +1,45 @@
+"""Read models of robustness and what-if: the awards of a period against the judged items, a unit's scratch facts,
+the office's weight and quota scenarios — scored by the engine from the stored facts, never written.
+
+Each takes a :class:`~queries.store.Store`; the dashboard caches them by data version (so the selection page
+computes a period's robustness once per change of the store).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from queries.store import Store, scorer
+from scoring.robustness import Robustness, analyse
+from scoring.whatif import Scenario, WhatIf, unit_what_if, weight_scenarios
+
+
+def _period_facts(store: Store, scheme: str, period: str) -> tuple[pd.DataFrame, dict]:
+    """A period's stored facts and the office's recorded award decisions."""
+    with store.reading() as cur:
+        got = scorer.fetch_period(cur, store.rubric(scheme), period)
+    return got.obs, scorer.decisions_of(got.decided)
+
+
+def stored_robustness(store: Store, scheme: str, period: str) -> Robustness | None:
+    """Per unit the range of finals and places the judged items allow, and per group the verdicts with witnesses
+    (None when the period has no facts)."""
+    rubric = store.rubric(scheme)
+    obs, decisions = _period_facts(store, scheme, period)
+    if obs.empty:
+        return None
+    clean, _ = scorer.check_stored(obs, rubric)
+    return analyse(clean, rubric, decisions)
+
+
+def unit_scratch(store: Store, scheme: str, period: str, entity: str, edited: pd.DataFrame) -> WhatIf:
+    """The unit's period re-scored with its facts replaced by ``edited`` (indicator, item, value, ref, note)."""
+    obs, decisions = _period_facts(store, scheme, period)
+    return unit_what_if(obs, store.rubric(scheme), period, entity, edited, decisions)
+
+
+def scenarios(store: Store, scheme: str, period: str, wanted: tuple[Scenario, ...]) -> pd.DataFrame:
+    """Per scenario × unit: final, rank, grade and flag (the rubric's own settings first, as 现行)."""
+    obs, decisions = _period_facts(store, scheme, period)
+    return weight_scenarios(obs, store.rubric(scheme), list(wanted), decisions)
+
+

@@ -1,0 +1,36 @@
+"""What a scoring worker process runs (:mod:`.workers`): one period's facts in, its league and per-indicator
+arrays out. Imports scoring only (never DuckDB): workers do not open the store."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from scoring.engine import Scored, score_valid
+from scoring.problems import InputError, errors_only
+from scoring.validate import validate
+
+STORED = "已存数据"
+
+
+def run(rubric, obs, decided: pd.DataFrame) -> dict:
+    """Validate and score one period's stored facts (an Arrow table or a frame), without reasons."""
+    if isinstance(obs, pa.Table):
+        obs = obs.to_pandas()
+    if obs["line"].isna().any():
+        obs = obs.assign(line=obs["line"].fillna(STORED + " " + obs["period"] + " " + obs["entity"]))
+    obs, problems = validate(obs, rubric)
+    if errors_only(problems):
+        return {"problems": problems}
+    decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
+    scored = score_valid(obs, rubric, decisions, reasons=False)
+    return {"points": scored.points, "league": scored.league, "warnings": scored.warnings, "problems": []}
+
+
+def received(done: dict, rubric) -> tuple[Scored | None, list]:
+    """A worker's answer as (scored, problems)."""
+    if done["problems"]:
+        return None, done["problems"]
+    return Scored(done["points"], done["league"], done["warnings"], rubric), []
+
+
+__all__ = ["run", "received", "InputError"]
