@@ -11,6 +11,7 @@ import io
 import pandas as pd
 
 from documents.neutralise import neutral_frame, write_csv, write_csv_rows
+from documents.xlsx_layout import fit_column_widths
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_SEP = "→"
@@ -41,10 +42,12 @@ def rows_csv_bytes(header, rows) -> bytes:
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "数据") -> bytes:
-    """One sheet, cells neutralised (openpyxl would write a text starting with ``=`` as a live formula)."""
+    """One sheet, cells neutralised (openpyxl would write a text starting with ``=`` as a live formula), columns as
+    wide as their widest text (a long unit name is not cut when printed)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         neutral_frame(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
+        fit_column_widths(writer.sheets[sheet[:31]])
     return buf.getvalue()
 
 

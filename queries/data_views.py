@@ -57,6 +57,15 @@ def last_change(store: Store, scheme: str, period: str) -> dict | None:
         return batches.last_change(cur, scheme, period)
 
 
+def stored_problems(store: Store, scheme: str) -> pd.DataFrame:
+    """Stored values the engine now refuses (e.g. 有/无 typed for a yes/no item before it was refused), for the
+    office to correct with the editor: 期间, 单位, 指标, 细项, 存储值, 问题. Their periods keep their results until
+    corrected."""
+    rows = store.read(SQL.stored_problems, scheme=scheme)
+    return rows.rename(columns={"period": "期间", "entity": "单位", "indicator": "指标", "item": "细项",
+                                "value": "存储值", "message": "问题"})
+
+
 def plan_import(store: Store, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
     """What importing ``obs`` would do (problems, new / changed / same units, locked periods); writes nothing."""
     with store.reading() as cur:

@@ -17,3 +17,8 @@ SELECT entity, grp AS "group" FROM entities WHERE scheme = $scheme ORDER BY enti
 -- name: stored_schemes*
 -- Returns the schemes whose rubric the store holds (schemes that have had data), by id.
 SELECT scheme FROM rubrics ORDER BY scheme;
+
+-- name: stored_problems*
+-- Returns the stored values the engine now refuses (listed when a store made before was upgraded), in order.
+SELECT period, entity, indicator, item, value, message FROM stored_problems
+WHERE scheme = $scheme ORDER BY period, entity, indicator, item;

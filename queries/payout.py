@@ -13,7 +13,7 @@ import pandas as pd
 
 from queries.store import Store, contracts
 from queries.trends import indicators, totals
-from scoring.payout import contract_years, lost_point_costs, payout_table, window_price
+from scoring.payout import ContractTerms, contract_years, lost_point_costs, payout_table, window_price
 
 
 def _money(values) -> list[float]:
@@ -22,11 +22,14 @@ def _money(values) -> list[float]:
 
 @dataclass(frozen=True)
 class PayoutWindow:
-    """One contract year the office enters figures for: its id, its name and the price the rubric states."""
+    """One contract year the office enters figures for: its id, its name, the price the rubric states, and the
+    terms stored for it (``flagboard contract`` or the payout page; audited), with a sentence saying what counts."""
 
     id: str
     name: str
     default_price: float
+    stored: ContractTerms = ContractTerms()
+    in_use: str = ""  # "中标价 11,265,500.00 元（细则默认）；鉴定：未录入，不扣除"
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,30 @@ def payout_terms(store: Store, scheme: str) -> PayoutTerms | None:
     rule = (f"合同年度得分 = 统计周期内各月考核得分的平均数；付款档次：{'；'.join(b.label for b in payout.bands)}。"
             f"绩效考核金额 = 中标价 × {payout.pot_share:.0%} × 考核系数，"
             f"鉴定每差一人扣 中标价 × {payout.pot_share:.0%} × {payout.shortfall_rate:.1%}。")
-    windows = tuple(PayoutWindow(w.id, w.name or w.id, float(window_price(w, payout))) for w in rubric.windows)
+    with store.reading() as cur:
+        stored = contracts.terms(cur, scheme)
+    windows = tuple(PayoutWindow(w.id, w.name or w.id, float(window_price(w, payout)), stored.get(w.id, ContractTerms()),
+                                 _in_use(stored.get(w.id, ContractTerms()), float(window_price(w, payout)), payout))
+                    for w in rubric.windows)
     return PayoutTerms(rule, payout.price_note, payout.shortfall_note, windows)
+
+
+def entered_terms(price: float, target: int, certified: int, stored: ContractTerms) -> ContractTerms:
+    """The terms a form entered: the price as typed; the certification counts only when either is not 0 (0 and
+    0 means "not entered": no deduction); the staff count kept as stored."""
+    counted = bool(target or certified)
+    return ContractTerms(float(price), int(target) if counted else None, int(certified) if counted else None,
+                         stored.staff)
+
+
+def _in_use(terms: ContractTerms, default_price: float, payout) -> str:
+    """What the money of one contract year is computed with, in words."""
+    price = (f"中标价 {terms.price:,.2f} 元（已录入）" if terms.price is not None
+             else f"中标价 {default_price:,.2f} 元（细则默认，未录入）")
+    if terms.certified is None:
+        return f"{price}；鉴定人数未录入，不扣除"
+    basis = f"应鉴定 {terms.target} 人" if terms.target is not None else f"人员 {terms.staff} 人"
+    return f"{price}；{basis}、通过 {terms.certified} 人，按细则计未达标 {terms.short(payout)} 人"
 
 
 @dataclass(frozen=True)
@@ -66,16 +91,19 @@ class PayoutView:
     incomplete: tuple[str, ...]  # contract years with months not assessed yet: "第二年缺 3 个月"
 
 
-def payout_view(store: Store, scheme: str, prices: tuple = (), shorts: tuple = ()) -> PayoutView | None:
-    """Contract-year means over the rubric's month windows, bands and money; ``prices``/``shorts`` are
-    ((window id, value), …) entered by the office (hashable, so the page can cache the result)."""
+def payout_view(store: Store, scheme: str) -> PayoutView | None:
+    """Contract-year means over the rubric's month windows, bands and money, with each contract year's stored
+    terms (price and certification counts; the rubric's default price and no deduction where none are stored)."""
     rubric = store.rubric(scheme)
     if rubric.payout is None or not rubric.windows:
         return None
-    prices_d, shorts_d = dict(prices), dict(shorts)
+    with store.reading() as cur:
+        stored = contracts.terms(cur, scheme)
+    prices_d = {w: t.price for w, t in stored.items() if t.price is not None}
+    shorts_d = {w: t.short(rubric.payout) for w, t in stored.items()}
     finals = totals(store, scheme)[["period", "entity", "final"]]
     years = contract_years(finals, rubric.windows)
-    money = payout_table(years, rubric.windows, rubric.payout, prices_d, shorts_d)
+    money = payout_table(years, rubric.windows, rubric.payout, terms=stored)
     names = {w.id: w.name or w.id for w in rubric.windows}
     table = pd.DataFrame({
         "合同年度": money["window"].map(names), "单位": money["entity"], "已考核月数": money["n_months"],

@@ -8,7 +8,8 @@ period format and phase coverage; entity present (and on the roster when one is 
 known tier label) — once per distinct value; duplicate single-valued facts; each rule's own checks (a ref row whose
 value is not 1, a place beyond the group); one group per unit; and completeness: every unit has every base
 indicator's items, every month and its showcase score, and a rank indicator uses 名次 or 实绩 for all units of a
-period, never a mix.
+period, never a mix. Before the checks, the blank rows of a rank form no unit used are dropped with a warning
+(:mod:`scoring.rank_form`: the template pre-fills both forms).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from scoring.codes import first_rows, small_sort, text_codes
 from scoring.kinds import ItemSpec
 from scoring.phases import split_period
 from scoring.problems import Problem
+from scoring.rank_form import drop_blank_alternatives
 from scoring.rubric import Indicator, Rubric
 from scoring.rules.base import Rule, ScoreContext
 
@@ -338,7 +340,9 @@ def validate(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) 
     there are no errors. Text columns are encoded once; every check works on the codes or on the distinct values,
     so millions of rows validate in seconds. Messages are built only for bad rows.
     """
+    obs, dropped = drop_blank_alternatives(obs, rubric)  # the blank rows of a rank form nobody used
     batch = prepare(obs, rubric, roster)
+    batch.problems.extend(dropped)
     for check in CHECKS:
         check(batch)
     return batch.obs, batch.problems

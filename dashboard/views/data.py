@@ -16,7 +16,7 @@ from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read
 from documents.template import template_file, template_units
 from queries.data_views import (change_label, fact_periods, fact_units, last_change, plan_import, plan_summary,
                                 problems_table, publication_differences, publication_state, scheme_choices,
-                                unit_facts)
+                                stored_problems, unit_facts)
 from queries.store import Actor, RefusedError
 from queries.store.workflow import REVIEW
 from queries.workflow import period_status
@@ -44,6 +44,11 @@ else:  # no results yet, so no sidebar: the same choice, asked here
                           read(scheme_choices, preset_ids()), key=SCHEME)
 rub = rubric(scheme)
 s = store()
+refused = read(stored_problems, scheme)
+if not refused.empty:
+    st.warning(f"数据库中有 {len(refused)} 个旧数据按现行规则不能计分（这些期间保留原结果），请在“修改”中更正：",
+               icon=":material/report:")
+    st.dataframe(refused, hide_index=True, key="data_stored_problems")
 
 
 def done(message: str) -> None:

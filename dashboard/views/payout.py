@@ -4,8 +4,33 @@ import streamlit as st
 
 from dashboard import charts, widgets
 from dashboard.plain import plain
-from dashboard.state import read
-from queries.payout import payout_terms, payout_view
+from dashboard.state import clear_caches, read, store, viewer
+from queries.payout import entered_terms, payout_terms, payout_view
+from queries.store import Actor, RefusedError
+
+
+def contract_form(window) -> None:
+    """The office stores one contract year's price and certification counts (through the write door, audited)."""
+    stored = window.stored
+    with st.form(f"payout_terms_{window.id}"):
+        price = st.number_input("中标价（元）", min_value=0.0, step=10_000.0, format="%.2f",
+                                value=stored.price if stored.price is not None else window.default_price,
+                                key=f"payout_price_{window.id}")
+        target = st.number_input("应鉴定人数", min_value=0, step=1, value=stored.target or 0,
+                                 key=f"payout_target_{window.id}")
+        certified = st.number_input("鉴定通过人数", min_value=0, step=1, value=stored.certified or 0,
+                                    key=f"payout_certified_{window.id}")
+        why = st.text_input("理由（可选）", key=f"payout_why_{window.id}")
+        if st.form_submit_button("保存", key=f"payout_save_{window.id}"):
+            try:
+                store().set_contract_terms(picked.scheme, window.id, entered_terms(price, target, certified, stored),
+                                           Actor(viewer().name, "dashboard"), why=why)
+            except RefusedError as exc:
+                st.error(plain(exc))
+                return
+            clear_caches()
+            st.rerun()
+
 
 picked = widgets.require_data()
 terms = read(payout_terms, picked.scheme)
@@ -16,20 +41,20 @@ if terms is None:
     st.stop()
 
 st.caption(terms.rule)
-with st.expander("付款参数：各合同年度的中标价与行政办事员鉴定未达标人数", expanded=False):
+with st.expander("付款参数：各合同年度的中标价与行政办事员鉴定人数（已录入的数值记入审计日志）", expanded=False):
     st.caption(terms.price_note)
     st.caption(terms.shortfall_note)
-    prices, shorts = [], []
+    office = viewer().role == "office"
     for col, window in zip(st.columns(len(terms.windows)), terms.windows):
         with col:
-            st.markdown(f"**{window.name}**")
-            price = st.number_input("中标价（元）", min_value=0.0, step=10_000.0, format="%.2f",
-                                    value=window.default_price, key=f"payout_price_{window.id}")
-            short = st.number_input("鉴定未达标人数", min_value=0, step=1, value=0, key=f"payout_short_{window.id}")
-            prices.append((window.id, float(price)))
-            shorts.append((window.id, int(short)))
+            st.markdown(f"**{plain(window.name)}**")
+            st.caption(window.in_use)
+            if office:
+                contract_form(window)
+    if not office:
+        st.caption("中标价与鉴定人数由办公室录入 (entered by the office)。")
 
-view = read(payout_view, picked.scheme, tuple(prices), tuple(shorts))
+view = read(payout_view, picked.scheme)
 if view.years.empty:
     st.info("各合同年度统计周期内还没有月度考核结果 (no monthly results inside the contract-year windows)。")
     st.stop()

@@ -178,3 +178,16 @@ def test_the_audit_page_filters_by_unit(seeded, monkeypatch, zichuan):
         "导入 seed.csv：3 个单位，新增 69 行、修改 0 行、删除 0 行（批次 #1）"]
     detail = json.loads(at.json[0].value)  # the chosen row's full detail
     assert (detail["batch_id"], detail["added"], detail["units"]) == (1, 69, 3)
+
+
+def test_values_a_store_made_before_holds_and_the_engine_refuses_are_listed(tmp_path, monkeypatch, zichuan):
+    """Issue 9: 有/无 is refused as a flag; a store that holds 有 for 4.1 (未设自助服务区) from before lists it on the
+    data page for the office to correct."""
+    from tests.queries.store.test_lean_results import make_old_store
+
+    db = str(tmp_path / "old.duckdb")
+    make_old_store(db, zichuan)
+    at = open_data_page(db, monkeypatch)
+    assert "数据库中有 1 个旧数据按现行规则不能计分（这些期间保留原结果），请在“修改”中更正：" in texts(at, "warning")
+    listed = next(d.value for d in at.dataframe if "存储值" in d.value.columns)
+    assert listed[["期间", "单位", "指标", "细项", "存储值"]].values.tolist() == [["2022Q3", "C镇", "4.1", "未设自助服务区", "有"]]

@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from cli.main import main as flagboard
 from dashboard.navigation import PAGES as NAVIGATION
+from queries.audit import audit_log
+from queries.store import Store
 from scoring.rubric import load_rubric
 from tests.dashboard.conftest import open_signed_in
 
@@ -71,11 +73,16 @@ def test_payout_page_shows_the_money_for_haikou(store, monkeypatch):
     assert list(years["合同年度"]) == ["第一年（2023-01至2023-11）", "第二年（2023-12至2024-11）", "第三年（2024-12至2025-12）"]
     assert list(years["已考核月数"]) == [11, 12, 13]
     assert set(years["中标价（元）"]) == {11265500.0}
-    # entering a shortfall of 2 persons in year 1 costs 2 × 11,265,500 × 10% × 0.5% = 2 × 5,632.75 = 11,265.50
+    # the office stores 54 of 56 persons certified in year 1: 2 short cost 2 × 11,265,500 × 10% × 0.5% = 11,265.50
     before = years["实付绩效考核金额（元）"].iloc[0]
-    at.number_input(key="payout_short_第一年").set_value(2).run()
+    at.number_input(key="payout_target_第一年").set_value(56)
+    at.number_input(key="payout_certified_第一年").set_value(54)
+    at.button(key="payout_save_第一年").click().run()
+    assert not at.exception, [e.message for e in at.exception]
     after = at.dataframe[0].value["实付绩效考核金额（元）"].iloc[0]
     assert round(before - after, 2) == 11265.5
+    with Store(store) as st:
+        assert audit_log(st, "haikou-2023")["action"].tolist()[0] == "contract_terms"  # audited, newest first
     assert at.get("plotly_chart")
 
 

@@ -66,7 +66,8 @@ def test_the_help_sheet_explains_items_ranges_and_the_place_alternative(zichuan)
     ws = workbook(build_template(zichuan, "2023Q1", UNITS))["说明"]
     text = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
     joined = "\n".join(" | ".join(map(str, r)) for r in text)
-    assert "如已有名次，可把这些行的 item 改为“名次”并填名次（1 为第一名）——同一期间所有单位必须统一用名次或统一用实绩" in joined
+    assert ("如责任科室给的是名次，可在表末为每个单位追加 item 为“名次”的行并填名次（1 为第一名），预填的空白实绩行不必删除："
+            "每个单位都填了名次时，系统忽略空白的实绩行（每个指标提示一次）。同一期间所有单位必须统一用名次或统一用实绩") in joined
     assert ["2.2", "加强人员队伍建设", "6", "酌情扣分", "0（不扣分）或 2–4 之间的扣分", "必填"] == text[
         next(i for i, r in enumerate(text) if r[:1] == ["2.2"])][:6]
     assert ["8.1", "加分：创新审批机制", "10", "省级", "整数，不小于 0（件数（空=1））；空 = 1", "有事项才填（可多行）"] == text[
