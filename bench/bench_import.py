@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from documents.backup import backup, restore  # noqa: E402
+from documents.backup import backup  # noqa: E402
+from documents.restore import restore  # noqa: E402
 from queries.store import Store  # noqa: E402
 from scoring.demo import QUARTERS, demo_observations  # noqa: E402
 from scoring.intake import read_path  # noqa: E402

@@ -2,24 +2,29 @@
 公示, ``draft``, ``publish``, ``reopen``), ``undo``, ``audit``, ``backup``, ``restore``.
 
 Every verb that opens a store turns "another process holds the file" into exit status 2 and a message
-(never a lock trace); a refusal (locked period, missing reason, nothing to undo) is exit status 2 too.
+(never a lock trace; ``backup`` says to use the data page's backup button or stop the dashboard); a refusal
+(locked period, missing reason, nothing to undo) and a backup that fails verification are exit status 2 too.
+A publish leaves a verified backup beside the store (:func:`documents.backup.after_publish`).
 """
 from __future__ import annotations
 
-import getpass
 import os
 from datetime import date, timedelta
 import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, cli_actor, get_rubric, report
+from cli.faults import describe
 from cli.store_cmds import open_store
-from documents.backup import BackupError, backup, restore
+from documents.backup import MANIFEST, BackupError, after_publish, backup, sha256_of, verify_backup
+from documents.restore import restore
 from documents.template import build_template, default_units, read_units
 from queries.audit import KIND_LABELS, audit_log
 from queries.data_views import store_units
-from queries.store import Actor, RefusedError, StoreBusyError, workflow
+from queries.store import RefusedError, Store, StoreBusyError, workflow
 from scoring.problems import InputError
 
 
@@ -101,14 +106,18 @@ def add_parsers(sub) -> None:
     p.add_argument("--limit", type=_positive_int, default=50)
     p.set_defaults(func=run_audit)
 
-    p = sub.add_parser("backup", help="back up the whole store to a new folder of Parquet files")
+    p = sub.add_parser("backup", help="back up the whole store to a new folder of Parquet files (+ SHA-256 manifest)")
     _db(p)
     p.add_argument("--out", required=True, help="a new (or empty) folder")
     p.set_defaults(func=run_backup)
 
-    p = sub.add_parser("restore", help="rebuild a store from a backup folder (an existing store is kept aside)")
+    p = sub.add_parser("restore", help="rebuild a store from a verified backup folder or ZIP (the current store is "
+                                       "kept aside, its later audit rows carried over)")
     _db(p)
-    p.add_argument("--from", dest="src", required=True, help="the backup folder")
+    p.add_argument("--from", dest="src", required=True, help="the backup folder, or the ZIP the data page offers")
+    _who(p)
+    p.add_argument("--unverified", action="store_true",
+                   help="restore an old backup (flagboard-backup/1) that has no checksums to verify")
     p.set_defaults(func=run_restore)
 
 
@@ -179,8 +188,10 @@ def _store_action(args, action) -> int:
 
 def run_publish(args) -> int:
     def act(store):
-        table = store.publish(get_rubric(args.rubric).id, args.period, cli_actor(args), args.why)
+        scheme = get_rubric(args.rubric).id
+        table = store.publish(scheme, args.period, cli_actor(args), args.why)
         print(f"已发布 published {args.period}: {len(table)} 个单位，期间已锁定 (locked)，状态：已发布")
+        backup_after_publish(store, scheme, args.period)  # issue 12: every publish leaves a verified backup
     return _store_action(args, act)
 
 
@@ -200,6 +211,18 @@ def run_draft(args) -> int:
         workflow.withdraw(store, cli_actor(args), get_rubric(args.rubric).id, args.period, why=args.why)
         print(f"{args.period} 已退回草稿 back to draft：镇街和分析人员不再能看到该期间")
     return _store_action(args, act)
+
+
+def backup_after_publish(store: Store, scheme: str, period: str) -> None:
+    """The verified backup a publish leaves (after the publish committed): print where it went; a failure is exit
+    status 2 with a message saying the period *is* published and how to back up by hand."""
+    try:
+        folder = after_publish(store, scheme, period)
+    except (BackupError, OSError, duckdb.Error) as exc:
+        what = str(exc) if isinstance(exc, BackupError) else f"{describe(exc)[0]}（{exc}）"
+        raise CliError(f"{period} 已发布并锁定，但发布后的自动备份未完成 (published; the backup after it failed)：{what}。"
+                       f"请处理后用 flagboard backup --db {store.path} --out 新文件夹 手动备份") from None
+    print(f"已备份 backed up → {folder}（已校验 SHA-256 verified）")
 
 
 def run_reopen(args) -> int:
@@ -231,24 +254,42 @@ def run_audit(args) -> int:
     return 0
 
 
+HELD_FOR_BACKUP = ("数据库文件 {db} 正被另一个程序（例如正在运行的看板）使用，命令行无法打开它 (the store is held by another "
+                   "process; DuckDB allows one per file)。看板运行时请在看板“数据管理”页的“备份”标签点“立即备份”（写到"
+                   "数据库旁的 backups/ 文件夹，并可下载 ZIP）；或先停止看板，再运行 flagboard backup")
+
+
 def run_backup(args) -> int:
     _existing_db(args.db)
     try:
-        with open_store(args.db, read_only=True) as store:
-            manifest = backup(store, args.out)
+        store = Store(args.db, read_only=True)
+    except StoreBusyError:
+        raise CliError(HELD_FOR_BACKUP.format(db=args.db)) from None
+    try:
+        with store:
+            backup(store, args.out)
+        manifest = verify_backup(args.out)
     except BackupError as exc:
         raise CliError(str(exc)) from None
     n = sum(t["rows"] for t in manifest["tables"].values())
-    print(f"已备份 backed up {len(manifest['tables'])} 张表 tables, {n} 行 rows → {args.out}")
+    print(f"已备份 backed up {len(manifest['tables'])} 张表 tables, {n} 行 rows → {args.out}（已校验 verified）\n"
+          f"清单 manifest SHA-256: {sha256_of(Path(args.out) / MANIFEST)}")
     return 0
 
 
 def run_restore(args) -> int:
     try:
-        result = restore(args.src, args.db, who=Actor(getpass.getuser(), "cli"))
+        done = restore(args.src, args.db, who=cli_actor(args), unverified=args.unverified)
     except (BackupError, StoreBusyError) as exc:
         raise CliError(str(exc)) from None
-    n = sum(t["rows"] for t in result["tables"].values())
-    kept = f"；原数据库已另存为 {result['kept']} (previous store kept)" if result["kept"] else ""
-    print(f"已恢复 restored {len(result['tables'])} 张表 tables, {n} 行 rows → {args.db}{kept}")
+    print(f"已恢复 restored {len(done.manifest['tables'])} 张表 tables, {done.rows} 行 rows → {args.db}"
+          f"（备份 backup {done.manifest.get('created', '')}，清单 manifest SHA-256 {done.manifest_sha256}）")
+    if done.kept:
+        print(f"原数据库无法打开，已移到 {done.kept} (unopenable store moved aside)" if done.unopenable
+              else f"原数据库已另存为 {done.kept} (previous store kept)")
+    if done.carried:
+        print(f"原数据库在备份之后的 {done.carried} 条审计记录已保留在恢复后的审计日志中 (later audit rows carried over)")
+    if done.skipped:
+        print(f"备份中的表 {'、'.join(done.skipped)} 在当前版本中是视图，由其他表算出，未载入；请核对结果或重新评分 "
+              f"(tables that are views now were not loaded)", file=sys.stderr)
     return 0

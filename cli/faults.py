@@ -48,7 +48,10 @@ def describe(exc: BaseException) -> tuple[str, str]:
 
 
 def _file_of(exc: BaseException, args) -> str:
-    """The file the fault is about: the OS error's own file name, else the verb's store, else its input."""
+    """The file the fault is about: where a backup writes when the disk is full or read-only (DuckDB names only its
+    hidden temporary folder), else the OS error's own file name, else the verb's store, else its input."""
+    if getattr(args, "verb", "") == "backup" and describe(exc) in (DISK_FULL, READ_ONLY):
+        return str(args.out)
     if isinstance(exc, OSError) and exc.filename:
         return str(exc.filename)
     if parquet := _PARQUET_FILE.search(str(exc)):

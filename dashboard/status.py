@@ -1,6 +1,7 @@
 """The period's life on the pages: the status banner every page shows under its title, the objection widget of the
 town page (a town files and follows its objections; the office sees them), and the workflow panel of the data page
-(公示, 退回草稿, 发布, 重新打开). Every write passes the store's door under the signed-in account.
+(公示, 退回草稿, 发布 with the backup after it, 重新打开). Every write passes the store's door under the signed-in
+account.
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from dashboard import backup_panel
 from dashboard.state import clear_caches, read, rubric, store, viewer
 from queries.publication import publication
 from queries.store import Actor, RefusedError
@@ -88,7 +90,7 @@ def workflow_panel(scheme: str, period: str) -> None:
         note = st.text_input("不经公示直接发布的理由（必填）" if draft else "发布说明（可选）", key="pub_note")
         label = f"{'直接' if draft else ''}发布 {period}"
         if st.button(label, key="pub_confirm", type="secondary" if draft else "primary"):
-            _act(lambda: f"已发布 {period}（{len(store().publish(scheme, period, who=_me(), why=note))} 个单位），本期已锁定。")
+            _act(lambda: _publish(scheme, period, note))
     if status.status == REVIEW:
         why = st.text_input("退回草稿的理由（必填）", key="wf_draft_why")
         if st.button("退回草稿", key="wf_draft"):
@@ -101,6 +103,14 @@ def workflow_panel(scheme: str, period: str) -> None:
         if st.button(f"重新打开 {period}", key="reopen_confirm"):
             _act(lambda: store().reopen(scheme, period, who=_me(), why=why)
                  or f"已重新打开 {period}；发布时的榜单保留，之后的改动会显示为差异。")
+
+
+def _publish(scheme: str, period: str, note: str) -> str:
+    """Publish, then take the verified backup every publish leaves (issue 12; where it went, or why it failed, is
+    shown by :func:`dashboard.backup_panel.show_flash` after the rerun)."""
+    table = store().publish(scheme, period, who=_me(), why=note)
+    backup_panel.after_publish_backup(store(), scheme, period)
+    return f"已发布 {period}（{len(table)} 个单位），本期已锁定。"
 
 
 def _act(write) -> None:

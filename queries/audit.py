@@ -1,5 +1,5 @@
 """The audit trail as people read it: one row per change (import, edit, undo, publish, reopen, award decision,
-rubric change, rescore, and a write the permission check refused).
+rubric change, rescore, restore of a backup, and a write the permission check refused).
 
 The write door (:meth:`queries.store.Store.write`) writes every row: when, who (the signed-in account; the OS user
 on the command line, with the name it declared by ``--who`` beside it), from where (``via``), what (a JSON detail:
@@ -7,6 +7,8 @@ rows added/changed/removed with before/after values, or the league as published)
 pairs it touches (``audit_scope``), so the audit page can filter an import of many units by one unit. An import that
 changes nothing is still recorded (action ``import`` with ``"no_change": true``) but creates no batch, so there is
 nothing to undo. Audit ids come from the sequence ``audit_ids`` and are unique (index ``audit_id_unique``).
+A restore (store-wide: no scheme, shown under every scheme) keeps the rows the replaced store had after the
+backup under fresh ids, each marked ``carried_over`` (see :mod:`documents.restore`).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ ACTION_LABELS = {
     "import": "导入", "edit": "修改", "undo": "撤销", "publish": "发布", "reopen": "重新打开",
     "award_decision": "红旗决定", "rubric_change": "细则变更", "rescore": "重新评分", "refused": "拒绝",
     "notice_settings": "通报设置",
+    "restore": "恢复备份",
     "review": "开始公示", "draft": "退回草稿", "objection": "异议", "answer": "答复异议", "account_add": "新增账户",
     "account_reset": "重置密码", "account_disable": "停用账户", "account_enable": "启用账户", "passwd": "修改密码",
     "login": "登录", "login_failed": "登录失败",
@@ -72,6 +75,8 @@ def summary(action: str, detail: dict, periods: str = "") -> str:
     if action == "notice_settings":
         after = detail.get("after", {})
         return f"通报设置：发文单位“{after.get('issuer', '')}”，落款“{after.get('signature', '')}”"
+    if action == "restore":
+        return restore_summary(detail)
     if action == "review":
         return f"开始公示，截止 {detail.get('until', '')}"
     if action == "draft":
@@ -90,12 +95,34 @@ def summary(action: str, detail: dict, periods: str = "") -> str:
     return ""
 
 
+def restore_summary(detail: dict) -> str:
+    """What a restore did: which backup (its time and manifest hash), where the replaced store went, how many of
+    its audit rows were kept."""
+    replaced = detail.get("replaced") or {}
+    kept = {"openable": f"；原数据库另存为 {replaced.get('kept')}",
+            "unopenable": f"；原数据库无法打开，已移到 {replaced.get('kept')}"}.get(replaced.get("state"), "")
+    carried = detail.get("carried_audit_rows", 0)
+    return (f"从备份 {detail.get('backup', '')} 恢复（{detail.get('backup_created', '')} 的备份，清单 SHA-256 "
+            f"{str(detail.get('manifest_sha256', ''))[:12]}…）{kept}"
+            + (f"；保留原数据库其后的 {carried} 条审计记录" if carried else ""))
+
+
+def carried_note(detail: dict) -> str:
+    """The mark of an audit row kept from a store a restore replaced (its data change was undone by the restore)."""
+    carried = detail.get("carried_over")
+    if not isinstance(carried, dict):
+        return ""
+    return (f"（恢复备份前的记录，原编号 #{carried.get('original_id')}，其改动已被恢复 #{carried.get('restore_audit_id')} "
+            f"撤销 undone by the restore）")
+
+
 def audit_log(store: "Store", scheme: str = "", period: str = "", entity: str = "", limit: int = 2000) -> pd.DataFrame:
     """Audit rows, newest first, filtered by period and unit ("" = all), with a 操作 label and a summary."""
     rows = store.read(SQL.audit_rows, scheme=scheme, period=period, entity=entity, limit=limit)
     details = [json.loads(d) if d else {} for d in rows["detail"]]
     rows["label"] = [ACTION_LABELS.get(a, a) for a in rows["action"]]
-    rows["summary"] = [summary(a, d, p or "") for a, d, p in zip(rows["action"], details, rows["period"])]
+    rows["summary"] = [summary(a, d, p or "") + carried_note(d) for a, d, p in zip(rows["action"], details,
+                                                                               rows["period"])]
     rows["who"] = [who_label(w, v, dec) for w, v, dec in zip(rows["who"], rows["via"], rows["declared"].fillna(""))]
     return rows
 

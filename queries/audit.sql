@@ -1,10 +1,11 @@
 -- Read models of the audit trail (审计日志).
 
 -- name: audit_rows*
--- Returns audit rows of a scheme, newest first, filtered by period and unit through their scope (empty = all).
+-- Returns audit rows of a scheme and every restore (store-wide: no scheme; account and sign-in rows, also without
+-- a scheme, are the 账户管理 page's), newest first, filtered by period and unit through their scope (empty = all).
 SELECT a.audit_id, a.ts, a.who, a.action, a.period, a.entity, a.detail, a.why, a.via, a.declared
 FROM audit a
-WHERE ($scheme = '' OR a.scheme = $scheme)
+WHERE ($scheme = '' OR a.scheme = $scheme OR (a.scheme = '' AND a.action = 'restore'))
   AND ($period = '' OR EXISTS (SELECT 1 FROM audit_scope s WHERE s.audit_id = a.audit_id AND s.period = $period))
   AND ($entity = '' OR EXISTS (SELECT 1 FROM audit_scope s WHERE s.audit_id = a.audit_id AND s.entity = $entity))
 ORDER BY a.audit_id DESC

@@ -1,6 +1,7 @@
 """数据管理 (the data clerk's page): template download, upload → validation report → confirm import, a table
-editor to correct one unit's facts, undo of the latest import or edit, and the period's life (公示, 退回草稿,
-发布, 重新打开: dashboard/status.py).
+editor to correct one unit's facts, undo of the latest import or edit, the period's life (公示, 退回草稿,
+发布, 重新打开: dashboard/status.py), and backups (:mod:`dashboard.backup_panel`: on request while the dashboard
+runs, and after every publish). The page is the office's (app.py offers it to no other role).
 
 Every write goes through the store's write door (one transaction, audited under the signed-in account);
 a bad file or edit writes nothing and lists its problems with their line or cell (the first 500 on the page,
@@ -9,7 +10,7 @@ file is a message here and never takes the server down.
 """
 import streamlit as st
 
-from dashboard import exports, status, widgets
+from dashboard import backup_panel, exports, status, widgets
 from dashboard.plain import plain
 from dashboard.state import SCHEME, clear_caches, picked as sidebar_choice, read, rubric, store, viewer
 from documents.template import template_file, template_units
@@ -30,6 +31,7 @@ st.title("数据管理")
 st.caption("导入、修改、撤销和发布都记入审计日志（谁、何时、改了什么、为什么）。文件或修改有任何错误时不写入任何数据。")
 if msg := st.session_state.pop("data_flash", None):
     st.success(msg)
+backup_panel.show_flash()  # issue 12: where the backup after a publish went (or why it failed)
 
 who = Actor(viewer().name, "dashboard")  # the signed-in account, recorded in the audit trail
 
@@ -225,7 +227,7 @@ def publish_tab() -> None:
             st.dataframe(diff, hide_index=True, key="pub_diff")
 
 
-tabs = st.tabs(["导入", "修改", "撤销", "发布"])
-for tab, section in zip(tabs, (import_tab, edit_tab, undo_tab, publish_tab)):
+tabs = st.tabs(["导入", "修改", "撤销", "发布", "备份"])
+for tab, section in zip(tabs, (import_tab, edit_tab, undo_tab, publish_tab, lambda: backup_panel.backup_tab(s))):
     with tab:
         section()

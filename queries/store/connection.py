@@ -29,7 +29,7 @@ from queries.store import (batches, bulk, contracts, decisions, door, facts, mig
                            rubric_versions, scorer)
 from queries.store.door import Actor, AuditEntry, PermissionCheck, Request, Written
 from queries.store.permissions import by_role
-from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError
+from queries.store.errors import NotPermittedError, RefusedError, StoreBusyError, WriteConflictError, is_held
 from scoring.engine import Scored
 from scoring.payout import ContractTerms
 from scoring.problems import InputError, errors_only
@@ -37,6 +37,7 @@ from scoring.rubric import Rubric
 
 SQL = beside(__file__)
 ID_SEQUENCES = ("audit_ids", "batch_ids", "objection_ids")  # the only names start_id_sequence is filled with
+WIDE_RESULTS = "results_indicator"  # a table in stores (and their backups) made before the lean results; a view now
 _WRITES = threading.RLock()  # process-wide: the sessions of one process write one change at a time
 NAME_REQUIRED = "请先填写您的姓名（记入审计日志）(who is required)"
 SYSTEM = Actor("系统升级", "system")  # who the store's own upgrades are audited as
@@ -57,6 +58,28 @@ def _is_conflict(exc: BaseException) -> bool:
         word in text for word in ("conflict", "duplicate key", "constraint"))
 
 
+def continue_id_sequences(cur) -> None:
+    """Make each id sequence give the next id after the highest one its table holds (a store made before the
+    sequences, or a restore that has just loaded a backup's rows, holds ids the sequence has not given out)."""
+    for name, max_id, next_id in SQL.id_sequences(cur).itertuples(index=False):
+        if name in ID_SEQUENCES and (pd.isna(next_id) or next_id <= max_id):
+            SQL.start_id_sequence(cur, name=name, start=int(max_id) + 1)
+
+
+def upgrade_results(cur) -> None:
+    """Move the wide per-indicator results of a store made before the lean table (or of a backup of one, just
+    loaded by a restore) into ``result_points``, and (re)make the view ``results_indicator`` over the lean table."""
+    if SQL.has_wide_results_table(cur):
+        migrations.lean_results(cur)
+    SQL.create_results_view(cur)
+
+
+def make_room_for_wide_results(cur) -> None:
+    """Drop the view ``results_indicator`` so a restore can load the wide table of that name a backup of an older
+    store holds (:func:`upgrade_results` then moves it into the lean table and makes the view again)."""
+    SQL.drop_results_view(cur)
+
+
 class _NothingWritten(Exception):
     """A write command returned no audit row: the door rolls its transaction back."""
 
@@ -74,7 +97,7 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
+            if is_held(exc):
                 raise StoreBusyError(self.path) from None
             raise
         if not read_only:
@@ -90,13 +113,9 @@ class Store:
                     SQL.renumber_duplicate_audit_ids(cur)
                 SQL.create_audit_id_index(self.con.cursor())  # DuckDB: not in the transaction that renumbered
             with self.transaction() as cur:
-                for name, max_id, next_id in SQL.id_sequences(cur).itertuples(index=False):
-                    if name in ID_SEQUENCES and (pd.isna(next_id) or next_id <= max_id):
-                        SQL.start_id_sequence(cur, name=name, start=int(max_id) + 1)
-            if SQL.has_wide_results_table(self.con.cursor()):
-                with self.transaction() as cur:
-                    migrations.lean_results(cur)
-            SQL.create_results_view(self.con.cursor())
+                continue_id_sequences(cur)
+            with self.transaction() as cur:
+                upgrade_results(cur)
         self._upgrade_arithmetic()
 
     def _upgrade_arithmetic(self) -> None:
@@ -196,8 +215,7 @@ class Store:
         writes only a ``refused`` audit row and raises :class:`NotPermittedError`), runs the command, writes
         the audit rows it returns with the actor, and commits. A command that refuses (raises
         :class:`RefusedError`: a locked period, a missing reason) is rolled back and leaves only its ``refused``
-        audit row too. A command that returns no audit row (and no reason to go unaudited) wrote nothing: its
-        transaction is rolled back.
+        audit row too. A command that returns no audit row wrote nothing: its transaction is rolled back.
         """
         actor = Actor.of(actor)
         if not actor.name.strip():
@@ -211,7 +229,7 @@ class Store:
                         door.write_audit(cur, actor, door.refusal_entry(request, refusal))
                     else:
                         written = command(cur, *args, **kwargs)
-                        if not written.audit and not written.unaudited:
+                        if not written.audit:
                             raise _NothingWritten  # roll back: nothing unaudited is ever committed
                         for entry in written.audit:
                             door.write_audit(cur, actor, entry)

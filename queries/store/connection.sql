@@ -113,6 +113,10 @@ WHERE NOT p.is_open AND NOT EXISTS (SELECT 1 FROM period_status s WHERE s.scheme
 SELECT count(*) FROM duckdb_tables()
 WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'results_indicator';
 
+-- name: drop_results_view!
+-- Drops the per-indicator results view (a restore loads an older backup's wide table of that name in its place).
+DROP VIEW IF EXISTS results_indicator;
+
 -- name: create_results_view#
 -- The per-indicator results as readers see them: the lean points joined with the unit's group and the version's
 -- indicators (max, kind, category); lost = max − points (base), −points (penalty), 0 (bonus). No reasons: they

@@ -82,14 +82,11 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write command returns: its result for the caller and the audit rows it asks for.
-
-    ``unaudited``: the one reason a command may commit without an audit row (a restore, which copies a backup
-    exactly, audit rows included); empty for every other command."""
+    """What a write command returns: its result for the caller and the audit rows it asks for (at least one, or
+    the door rolls the command back)."""
 
     value: Any = None
     audit: tuple[AuditEntry, ...] = field(default_factory=tuple)
-    unaudited: str = ""
 
 
 PermissionCheck = Callable[[Actor, Request, Any], "str | None"]

@@ -14,6 +14,13 @@ class StoreBusyError(RuntimeError):
                          f"请先关闭它再试 (the store is in use by another process; close it and retry)")
 
 
+def is_held(exc: BaseException) -> bool:
+    """Whether opening a store failed because another process holds its lock (or this process has it open with
+    other settings); never a damaged file whose message happens to mention a "block"."""
+    text = str(exc).lower()
+    return any(words in text for words in ("could not set lock", "conflicting lock", "different configuration"))
+
+
 class RefusedError(Exception):
     """The store refuses a change (locked period, missing name or reason, nothing to undo); says why in Chinese.
 

@@ -3,7 +3,6 @@ backup / restore; file refusals through ``flagboard import``; and a second proce
 from __future__ import annotations
 
 import getpass
-
 import subprocess
 import sys
 from pathlib import Path
@@ -105,8 +104,11 @@ def test_publish_locks_and_reopen_undo_and_audit_work_from_the_command_line(impo
     args = ("--db", db, "--rubric", "zichuan-2022", "--period", "2023Q1")
     code, _, err = run(capsys, "publish", *args, "--who", "王主任")  # a draft skipping 公示 needs a reason
     assert (code, err.strip()) == (2, "错误 error: 2023Q1 未经公示直接从草稿发布必须填写理由 (a reason is required)")
-    assert run(capsys, "publish", *args, "--who", "王主任", "--why", "一季度通报")[:2] == (
-        0, "已发布 published 2023Q1: 13 个单位，期间已锁定 (locked)，状态：已发布\n")
+    assert not (Path(db).parent / "backups").exists()  # a refused publish leaves no backup
+    code, out, _ = run(capsys, "publish", *args, "--who", "王主任", "--why", "一季度通报")
+    backups = list((Path(db).parent / "backups").iterdir())  # every publish leaves a verified backup (issue 12)
+    assert (code, out) == (0, f"已发布 published 2023Q1: 13 个单位，期间已锁定 (locked)，状态：已发布\n"
+                              f"已备份 backed up → {backups[0]}（已校验 SHA-256 verified）\n")
     for verb, action in (("import", "导入"), ("undo", "撤销")):
         extra = ("--db", db, "--rubric", "zichuan-2022", "--who", "张三", xlsx) if verb == "import" else args
         code, out, err = run(capsys, verb, *extra)
@@ -138,7 +140,11 @@ def test_backup_and_restore_from_the_command_line(imported, tmp_path, capsys):
     copy = tmp_path / "copy.duckdb"
     code, out, _ = run(capsys, "restore", "--db", copy, "--from", tmp_path / "bk")
     assert code == 0 and out.startswith("已恢复 restored ")
-    assert snapshot(str(copy)) == snapshot(db)
+    original, restored = snapshot(db), snapshot(str(copy))
+    assert {t: r for t, r in restored.items() if t != "audit"} == {t: r for t, r in original.items() if t != "audit"}
+    # the audit as backed up, then the restore's own row (issue 12), recorded with the OS account
+    assert restored["audit"][:-1] == original["audit"]
+    assert restored["audit"][-1][2:4] == (getpass.getuser(), "restore")
 
 
 def test_import_refuses_unsafe_files_and_writes_nothing(imported, tmp_path, capsys):
@@ -193,7 +199,12 @@ def test_every_verb_on_a_held_store_exits_2_with_a_clear_message(held, tmp_path,
     }
     (tmp_path / "manifest.json").write_text('{"format": "flagboard-backup/1", "tables": {}}', encoding="utf-8")
     got = {verb: run(capsys, *args)[::2] for verb, args in verbs.items()}
-    assert got == {verb: (2, f"错误 error: 数据库文件 {db} {BUSY}\n") for verb in verbs}
+    busy = {verb: (2, f"错误 error: 数据库文件 {db} {BUSY}\n") for verb in verbs}
+    # backup says how to back up while the dashboard holds the store (issue 12)
+    busy["backup"] = (2, f"错误 error: 数据库文件 {db} 正被另一个程序（例如正在运行的看板）使用，命令行无法打开它 (the store is "
+                         f"held by another process; DuckDB allows one per file)。看板运行时请在看板“数据管理”页的“备份”标签点"
+                         f"“立即备份”（写到数据库旁的 backups/ 文件夹，并可下载 ZIP）；或先停止看板，再运行 flagboard backup\n")
+    assert got == busy
     assert not (tmp_path / "e.csv").exists() and not (tmp_path / "t.xlsx").exists()
 
 

@@ -7,6 +7,7 @@ else the same OSError is injected where the write happens.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -286,5 +287,12 @@ def test_a_truncated_parquet_in_a_backup_is_a_message_and_no_store_is_made(tmp_p
     part = folder / "observations.parquet"
     part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
     code, _, err = run(capsys, "restore", "--db", target, "--from", folder)
+    assert (code, NO_TRACE in err, target.exists()) == (2, False, False)
+    # issue 12: the manifest's size and SHA-256 catch it before any Parquet reader runs …
+    assert f"  observations.parquet 有 {part.stat().st_size:,} 字节" in err and "未通过校验" in err
+    # … and an old backup without checksums, restored --unverified, still meets the Parquet reader's message
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "format": "flagboard-backup/1"}), encoding="utf-8")
+    code, _, err = run(capsys, "restore", "--db", target, "--from", folder, "--unverified")
     assert (code, NO_TRACE in err, target.exists()) == (2, False, False)
     assert "Parquet 文件损坏或被截断 (corrupt or truncated Parquet file)" in err and f"文件 file: {part}" in err

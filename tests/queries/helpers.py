@@ -27,13 +27,15 @@ def quarter(period: str = "2022Q2", changes: dict | None = None, entities=ENTITI
     return frame(rows)
 
 
-def snapshot(source, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
-    """Every table of a store as sorted row tuples; ``source`` is an open Store or a file (opened read-only)."""
+def snapshot(source, skip: tuple[str, ...] = (), views: bool = True) -> dict[str, list[tuple]]:
+    """Every table (and view, unless ``views=False``) of a store as sorted row tuples; ``source`` is an open Store
+    or a file (opened read-only)."""
     own = isinstance(source, str)
     con = duckdb.connect(source, read_only=True) if own else source.con.cursor()
     try:
         tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND (? OR table_type = 'BASE TABLE') ORDER BY 1", [views]).fetchall()]
         return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables if t not in skip}
     finally:
         con.close()
