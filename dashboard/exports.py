@@ -29,11 +29,16 @@ def for_download(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM (Excel opens it with the Chinese intact), no index, cells neutralised."""
+CSV_ENCODINGS = {"utf-8": "utf-8-sig", "gbk": "gb18030"}
+
+
+def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
+    """CSV, no index, cells neutralised: ``utf-8`` with a BOM (Excel and WPS open it with the Chinese intact), or
+    ``gbk`` for older WPS/Excel that read a CSV as GBK — written as GB18030, which is GBK byte for byte for every
+    GBK character and still encodes the rare characters GBK lacks (a name is never lost or replaced)."""
     buf = io.StringIO()
     write_csv(buf, frame)
-    return buf.getvalue().encode("utf-8-sig")
+    return buf.getvalue().encode(CSV_ENCODINGS[encoding])
 
 
 def rows_csv_bytes(header, rows) -> bytes:

@@ -172,6 +172,8 @@ def float_columns(frame: pd.DataFrame) -> list[str]:
 def _export(kind: str, frame: pd.DataFrame, sheet: str) -> bytes:
     if kind == "csv":
         return exports.csv_bytes(frame)
+    if kind == "gbk.csv":
+        return exports.csv_bytes(frame, "gbk")
     if kind == "xlsx":
         return exports.xlsx_bytes(frame, sheet)
     return exports.parquet_bytes(frame)
@@ -184,10 +186,12 @@ def downloads(frame: pd.DataFrame, name: str, key: str, parquet: bool = False, s
     mark = read(export_mark, choice.scheme, choice.period) if choice else ""
     if mark:  # a period not 已发布: its files say so in their name and (XLSX) sheet title
         name, sheet = f"{mark}_{name}", f"{sheet}（{mark}）"
-    kinds = [("csv", "下载 CSV", "text/csv"), ("xlsx", "下载 XLSX", exports.XLSX_MIME)]
+    kinds = [("csv", "下载 CSV", "text/csv"), ("gbk.csv", "CSV（GBK，旧版 WPS/Excel）", "text/csv"),
+             ("xlsx", "下载 XLSX", exports.XLSX_MIME)]
     if parquet:
         kinds.append(("parquet", "下载 Parquet", "application/octet-stream"))
     row = st.container(horizontal=True)
     for kind, label, mime in kinds:
-        row.download_button(label, _export(kind, flat, sheet), file_name=f"{name}.{kind}", mime=mime,
-                            key=f"{key}_{kind}", on_click="ignore", icon=":material/download:")
+        file_name = f"{name}_GBK.csv" if kind == "gbk.csv" else f"{name}.{kind}"
+        row.download_button(label, _export(kind, flat, sheet), file_name=file_name, mime=mime,
+                            key=f"{key}_{kind.replace('.', '_')}", on_click="ignore", icon=":material/download:")

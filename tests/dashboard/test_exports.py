@@ -27,6 +27,17 @@ def test_csv_has_a_bom_and_parses_back():
     pd.testing.assert_frame_equal(read_csv_bytes(data), FLAT.astype({"名次走势": "str"}), check_dtype=False)
 
 
+def test_a_gbk_csv_is_gbk_bytes_and_keeps_rare_characters():
+    """Older WPS/Excel read a CSV as GBK: the GBK download is exactly the GBK encoding of the same text, and a
+    character outside GBK (U+20000, GB18030 only) is still written rather than lost."""
+    frame = pd.DataFrame({"单位": ["洪山镇", "昆仑镇𠀀"], "总分": [97.5, 88.25]})
+    data = csv_bytes(frame, "gbk")
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert data[:len("单位".encode("gbk"))] == "单位".encode("gbk")
+    assert data.decode("gb18030") == text
+    assert "洪山镇".encode("gbk") in data and not data.startswith(b"\xef\xbb\xbf")
+
+
 def test_xlsx_and_parquet_parse_back():
     pd.testing.assert_frame_equal(read_xlsx_bytes(xlsx_bytes(FLAT, "榜单")), FLAT, check_dtype=False)
     pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(parquet_bytes(FLAT))), FLAT, check_dtype=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.exports import read_csv_bytes, read_xlsx_bytes
-from tests.dashboard.conftest import download_bytes, plotly_spec
+from tests.dashboard.conftest import download_bytes, download_name, plotly_spec
 
 
 def shown(at) -> pd.DataFrame:
@@ -56,6 +56,9 @@ def test_downloads_contain_exactly_what_is_shown(app, demo_db):
     pd.testing.assert_frame_equal(read_csv_bytes(csv), expected, check_dtype=False)
     pd.testing.assert_frame_equal(read_xlsx_bytes(download_bytes(at, "league_dl_xlsx")), expected,
                                   check_dtype=False)
+    gbk = download_bytes(at, "league_dl_gbk_csv")  # for older WPS/Excel: GBK bytes, no BOM
+    assert gbk.decode("gbk") == csv.decode("utf-8-sig")
+    assert download_name(at, "league_dl_gbk_csv").endswith("_GBK.csv")
     assert len(table) == 13
 
 

@@ -1,6 +1,7 @@
 """The clerk's round trip through a real office suite (issue 15), with LibreOffice headless standing in for WPS/Excel:
 a template filled as a clerk fills it (places from the department appended, the pre-filled 实绩 rows left blank) and
-re-saved by LibreOffice Calc imports and scores exactly; every XLSX we write opens in it and prints the units."""
+re-saved by LibreOffice Calc imports and scores exactly; every XLSX we write (template, league, 汇总表, 通报) and the
+Word 通报 open in it and print the units."""
 from __future__ import annotations
 
 import io
@@ -10,11 +11,14 @@ import pandas as pd
 import pytest
 
 from dashboard.exports import for_download, xlsx_bytes
-from documents.notice import notice_xlsx
+from documents.notice import NoticeMeta, notice_xlsx
+from documents.notice_docx import notice_docx
+from documents.summary_xlsx import summary_xlsx
 from documents.template import DATA_SHEET, build_template, default_units
 from queries.league import league
 from queries.notice import notice_facts
 from queries.store import Store
+from queries.summary_table import summary_table
 from scoring.demo import demo_observations
 from scoring.engine import score
 from scoring.intake import read_upload
@@ -129,3 +133,21 @@ def test_the_notice_xlsx_opens_and_prints_in_libreoffice(demo_store, tmp_path):
     text = printed(notice_xlsx(facts), "通报.xlsx", tmp_path)
     towns = league(demo_store, SCHEME, "2023Q4")["entity"]
     assert all(town in text for town in towns)
+
+
+def test_the_summary_table_xlsx_opens_and_prints_in_libreoffice(demo_store, tmp_path):
+    """The 考核得分汇总表 (two quarters side by side): every unit printed."""
+    table = summary_table(demo_store, SCHEME, ("2023Q3", "2023Q4"), layout="side")
+    text = printed(summary_xlsx(table), "汇总表.xlsx", tmp_path)
+    towns = league(demo_store, SCHEME, "2023Q4")["entity"]
+    assert [town for town in towns if town not in text] == []
+
+
+def test_the_notice_docx_opens_and_prints_in_libreoffice_writer(demo_store, tmp_path):
+    """The Word 通报 opened by LibreOffice Writer: every unit of the table and the 文号 in the printed text."""
+    facts = notice_facts(demo_store, SCHEME, "2023Q4")
+    src = tmp_path / "通报.docx"
+    src.write_bytes(notice_docx(facts, None, NoticeMeta(number="淄政管办〔2024〕3号")))
+    text = pdf_text(convert(src, "pdf", tmp_path / "pdf"))
+    towns = league(demo_store, SCHEME, "2023Q4")["entity"]
+    assert [town for town in towns if town not in text] == [] and "淄政管办〔2024〕3号" in text
