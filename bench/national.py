@@ -61,8 +61,9 @@ def peak_rss_mib() -> float:
 
 
 def peak_child_rss_mib() -> float:
-    """Peak resident memory of the largest child process that has ended (the scoring workers, at exit)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """Peak resident memory of the largest scoring worker (each reports its own with every period it scores; the
+    workers are the forkserver's children, so the operating system's count of our children never sees them)."""
+    return workers.peak_rss_mib()
 
 
 def machine() -> str:
@@ -248,7 +249,7 @@ def run_one(scale: float, seed: int, out: Path, keep: bool = False) -> dict:
         st.rescore(SCHEME, periods, who="bench")
         score_s = time.perf_counter() - t0
         phases.restore()
-        workers.shutdown()  # the workers' peak memory is counted once they have ended
+        workers.shutdown()  # the worker processes end here (their peak memory was reported with each period)
         t0 = time.perf_counter()
         SQL.floor(cur, scheme=SCHEME)  # what DuckDB alone takes to group and rank every fact, written as a table
         floor_s = time.perf_counter() - t0

@@ -2,6 +2,8 @@
 arrays out. Imports scoring only (never DuckDB): workers do not open the store."""
 from __future__ import annotations
 
+import resource
+
 import pandas as pd
 import pyarrow as pa
 
@@ -20,10 +22,16 @@ def run(rubric, obs, decided: pd.DataFrame) -> dict:
         obs = obs.assign(line=obs["line"].fillna(STORED + " " + obs["period"] + " " + obs["entity"]))
     obs, problems = validate(obs, rubric)
     if errors_only(problems):
-        return {"problems": problems}
+        return {"problems": problems, "rss_mib": _peak_rss_mib()}
     decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
     scored = score_valid(obs, rubric, decisions, reasons=False)
-    return {"points": scored.points, "league": scored.league, "warnings": scored.warnings, "problems": []}
+    return {"points": scored.points, "league": scored.league, "warnings": scored.warnings, "problems": [],
+            "rss_mib": _peak_rss_mib()}
+
+
+def _peak_rss_mib() -> float:
+    """This worker's peak resident memory so far (reported with each answer: the benchmark's memory figure)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def received(done: dict, rubric) -> tuple[Scored | None, list]:

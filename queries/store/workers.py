@@ -26,6 +26,12 @@ from typing import Callable, Iterator
 WORKERS = 2
 _POOL: ProcessPoolExecutor | None = None
 _LOCK = threading.Lock()
+_PEAK_RSS_MIB = [0.0]  # the largest peak resident memory a worker has reported
+
+
+def peak_rss_mib() -> float:
+    """The largest peak resident memory (MiB) any worker process has reported in this process's life."""
+    return _PEAK_RSS_MIB[0]
 
 
 def min_rows() -> int:
@@ -97,6 +103,7 @@ def score_in_processes(rubric, periods: list[str], fetch: Callable) -> Iterator:
     try:
         while queue:
             done = queue.popleft().result()
+            _PEAK_RSS_MIB[0] = max(_PEAK_RSS_MIB[0], done.get("rss_mib", 0.0))
             submit_next()
             yield scoring_job.received(done, rubric)
     finally:
