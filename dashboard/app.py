@@ -4,8 +4,9 @@ Nothing is shown before sign-in: a signed-out session gets the sign-in page only
 name or score), an account that must change its password gets that page only. Then the sidebar pickers (scheme,
 period, group) run first so the menu follows the scheme and the account's role (dashboard/navigation.py: pages a
 scheme does not have, or a role may not open, are not offered and not reachable by URL); Streamlit still draws the
-page menu above them. A deep link (``?scheme=…&period=…&unit=…``) survives the sign-in: the sign-in page keeps it,
-and once signed in the pickers take it (a link naming a unit opens the unit page, where a town gets its own unit).
+page menu above them. A deep link (``/town?scheme=…&period=…&unit=…``) survives the sign-in: the sign-in page is
+served at every page's path (the path is kept) and remembers the query; once signed in, the linked page opens with
+the pickers set from it (a town sent to another unit gets its own unit, with a note).
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard import auth  # noqa: E402
-from dashboard.navigation import pages_for, password_page, sign_in_page  # noqa: E402
-from dashboard.state import (UNIT, VIEWER, picked, remember_link, restore_link, rubric,  # noqa: E402
-                             sidebar_pickers, write_link)
+from dashboard.navigation import pages_for, password_pages, sign_in_pages  # noqa: E402
+from dashboard.state import (VIEWER, picked, remember_link, restore_link, rubric, sidebar_pickers,  # noqa: E402
+                             write_link)
 from dashboard.widgets import page_style  # noqa: E402
 
 st.set_page_config(page_title="红旗榜 Flagboard", page_icon="🚩", layout="wide")
@@ -30,22 +31,18 @@ st.session_state.pop(VIEWER, None)  # who this run is for comes from the sign-in
 account = auth.current_account()
 if account is None:
     remember_link()  # a deep link opens its view once signed in
-    st.navigation([sign_in_page()], position="hidden").run()
+    st.navigation(sign_in_pages(), position="hidden").run()
     st.stop()
 st.session_state[VIEWER] = account
 st.sidebar.title("红旗榜 Flagboard")
 if account.must_change:
     auth.sidebar(account)
-    st.navigation([password_page(default=True)], position="hidden").run()
+    st.navigation(password_pages(), position="hidden").run()
     st.stop()
-link = restore_link()  # the view a deep link asked for before sign-in (none on later runs)
+restore_link()  # the choices a deep link asked for before sign-in (nothing on later runs)
 sidebar_pickers()
 choice = picked()
-pages = pages_for(rubric(choice.scheme) if choice else None, account.role)
-nav = st.navigation(pages)
+nav = st.navigation(pages_for(rubric(choice.scheme) if choice else None, account.role))
 auth.sidebar(account)
-unit_page = next((p for p in pages if p.url_path == "town"), None)
-if UNIT in link and unit_page is not None and nav.url_path != unit_page.url_path:
-    st.switch_page(unit_page, query_params=link)  # a link naming a unit opens the unit page
 write_link()  # the URL says scheme and period (the town page adds the unit), so it can be sent
 nav.run()

@@ -89,12 +89,20 @@ def pages_for(rubric, role: str) -> list[st.Page]:
     return [spec.page(rubric) for spec in PAGES if role in spec.roles and spec.applies(rubric)]
 
 
-def sign_in_page() -> st.Page:
-    """The only page a signed-out session is given."""
-    return st.Page(VIEWS / "login.py", title="登录", icon=":material/login:", url_path="login", default=True)
+def _at_every_url(view: str, title: str, icon: str, url_path: str) -> list[st.Page]:
+    """One page, the default, also served at every other page's URL path: a link to any page (``/town?…``) opens
+    it without Streamlit's "page not found", and the path is kept, so once the session may, the linked page opens
+    (the rerun after sign-in asks for the page of the path)."""
+    main = st.Page(VIEWS / view, title=title, icon=icon, url_path=url_path, default=True)
+    return [main] + [st.Page(VIEWS / view, title=title, icon=icon, url_path=spec.url_path) for spec in PAGES
+                     if spec.url_path != url_path]
 
 
-def password_page(default: bool = False) -> st.Page:
-    """The password page (the only page of an account that must change its password)."""
-    return st.Page(VIEWS / "password.py", title="修改密码", icon=":material/password:", url_path="password",
-                   default=default)
+def sign_in_pages() -> list[st.Page]:
+    """What a signed-out session is given: the sign-in page only, at any page's URL."""
+    return _at_every_url("login.py", "登录", ":material/login:", "login")
+
+
+def password_pages() -> list[st.Page]:
+    """What an account that must change its password is given: the password page only, at any page's URL."""
+    return _at_every_url("password.py", "修改密码", ":material/password:", "password")

@@ -166,13 +166,12 @@ def remember_link() -> None:
         st.session_state[PENDING_LINK] = link
 
 
-def restore_link() -> dict[str, str]:
-    """Just signed in: put the remembered link back into the URL (the pickers then take it); returns it ({} when
-    there was none). A town's link to another unit opens its own unit (the unit picker offers only its own)."""
-    link = st.session_state.pop(PENDING_LINK, None) or {}
+def restore_link() -> None:
+    """Just signed in: put the remembered link back into the URL, so the pickers take it. A town's link to another
+    unit opens its own unit (the unit picker offers only its own)."""
+    link = st.session_state.pop(PENDING_LINK, None)
     if link:
         st.query_params.from_dict(link)
-    return link
 
 
 def write_link(**values: str) -> None:

@@ -49,10 +49,11 @@ def test_a_deep_link_opens_the_view_as_it_was_after_sign_in_and_the_url_follows(
     monkeypatch.setenv("FLAGBOARD_DB", small_db)
     ensure_account(small_db)
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("views/town.py")  # the link's path: /town?scheme=…&period=…&unit=…
     at.query_params.update({"scheme": "zichuan-2022", "period": "2022Q1", "unit": "D"})
     at.run()
     assert [t.value for t in at.title] == ["红旗榜 Flagboard · 登录"] and not at.dataframe  # nothing before sign-in
-    sign_in(at)  # the sign-in page kept the link: it opens the unit page as linked
+    sign_in(at)  # the sign-in page kept the link (path and query): the unit page opens as linked
     assert not at.exception, [e.message for e in at.exception]
     assert (at.title[0].value, at.selectbox(key="period").value, at.selectbox(key="town_unit").value) == (
         "镇街详情 · D", "2022Q1", "D")

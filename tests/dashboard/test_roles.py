@@ -159,6 +159,7 @@ def test_a_towns_comparison_shows_the_leaders_points_and_none_of_its_reasons(ope
 def test_a_town_following_a_link_to_another_unit_gets_its_own(roles_db, monkeypatch):
     monkeypatch.setenv("FLAGBOARD_DB", roles_db)
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("views/town.py")  # the link's path: /town?scheme=…&period=…&unit=…
     at.query_params.update({"scheme": SCHEME, "period": "2023Q3", "unit": OTHER})
     sign_in(at.run(), "hongshan")
     assert not at.exception, [e.message for e in at.exception]
