@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 RED, GREY, DARK, GOLD = "#c8102e", "#b8b8c0", "#262730", "#e0a100"
 CATEGORY_COLOURS = ["#c8102e", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                     "#7f7f7f", "#bcbd22"]
+UNIT_COLOURS = qualitative.Dark24  # one colour per unit (a district has more units than categories)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
@@ -165,3 +167,37 @@ def rubric_treemap(tree: list[tuple[str, pd.DataFrame]]) -> go.Figure:
                                maxdepth=2))
     fig.update_layout(treemapcolorway=CATEGORY_COLOURS)
     return _layout(fig, "基础指标结构（面积 = 满分）", height=460)
+
+
+
+def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str, mark: str) -> go.Figure:
+    """Bump chart of the 情景分析 page: every unit's rank per scenario (1 at the top), its name at the right end.
+    Units whose rank, grade or flag moves are drawn in colour (plotly's Dark24), the others in grey; a star marks
+    the flag, a filled dot the grade, an open dot neither."""
+    fig = go.Figure()
+    movers = 0
+    for unit, part in detail.groupby("单位", sort=False):
+        part = part.set_index("情景").reindex(list(order)).reset_index()
+        flags = part[mark] if mark else pd.Series("", index=part.index)
+        moves = part["名次"].nunique() > 1 or part["等次"].nunique() > 1 or flags.nunique() > 1
+        colour = UNIT_COLOURS[movers % len(UNIT_COLOURS)] if moves else GREY
+        movers += bool(moves)
+        symbols = ["star" if mark and f == mark else "circle" if grade_name and g == grade_name else "circle-open"
+                   for g, f in zip(part["等次"], flags)]
+        notes = [" · ".join(w for w in (g, f) if w) for g, f in zip(part["等次"], flags)]
+        fig.add_trace(go.Scatter(
+            x=part["情景"], y=part["名次"], mode="lines+markers", name=unit, opacity=1.0 if moves else 0.6,
+            line={"width": 3 if moves else 1.5, "color": colour},
+            marker={"symbol": symbols, "size": [16 if s == "star" else 10 for s in symbols], "color": colour,
+                    "line": {"width": 2, "color": colour}},
+            customdata=list(zip(part["总分"], notes)),
+            hovertemplate=unit + " · %{x}<br>第 %{y} 名 · 总分 %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+        last = part.iloc[-1]
+        fig.add_annotation(x=last["情景"], y=last["名次"], text=unit, showarrow=False, xanchor="left", xshift=12,
+                           font={"size": 11, "color": colour if moves else DARK})
+    n = int(detail["名次"].max()) if len(detail) else 1
+    fig.update_yaxes(title_text="名次", dtick=1, range=[n + 0.5, 0.5])
+    fig.update_xaxes(type="category", title_text=None)
+    legend = [f"★ {mark}" if mark else "", f"● “{grade_name}”" if grade_name else "", "彩色：名次或等次有变化"]
+    return _layout(fig, "各情景下的名次（" + " · ".join(w for w in legend if w) + "）", height=max(360, 120 + 30 * n),
+                   showlegend=False, margin={"l": 10, "r": 100, "t": 48, "b": 10})

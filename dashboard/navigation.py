@@ -15,6 +15,7 @@ from typing import Callable
 import streamlit as st
 
 from queries.display import BOARD_TITLES
+from queries.scenario_view import has_scenarios
 
 VIEWS = Path(__file__).resolve().parent / "views"  # not "pages/": that name puts Streamlit in its old multipage mode
 ROLES = frozenset({"office", "town", "analyst"})
@@ -58,6 +59,7 @@ PAGES: list[PageSpec] = [
     PageSpec("town.py", _unit_page, ":material/location_city:", "town"),
     PageSpec("trends.py", "趋势分析", ":material/insights:", "trends", roles=READERS),
     PageSpec("selection.py", "红旗评选", ":material/flag:", "selection", roles=READERS),
+    PageSpec("scenarios.py", "情景分析", ":material/tune:", "scenarios", applies=has_scenarios, roles=READERS),
     PageSpec("phases.py", "阶段对比", ":material/compare_arrows:", "phases", applies=lambda r: r is None or bool(r.phases),
              roles=READERS),
     PageSpec("payout.py", "绩效付款", ":material/payments:", "payout",

@@ -3,7 +3,7 @@ recorded decision, the 流动红旗 history with streaks, the annual view, and t
 """
 import streamlit as st
 
-from dashboard import charts, exports, widgets
+from dashboard import charts, exports, robustness_panel, widgets
 from dashboard.plain import plain
 from dashboard.state import clear_caches, read, store, viewer
 from documents.notice import notice_pdf, notice_xlsx
@@ -18,6 +18,7 @@ if view is None:
     st.info("本期没有评分结果 (no results in this period)。")
     st.stop()
 d = view.decimals
+robustness_panel.show(picked)  # 稳健 / 取决于评判, before the office decides
 
 st.subheader("候选单位")
 st.dataframe(view.candidates, hide_index=True, key="sel_candidates",

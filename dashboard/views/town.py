@@ -1,7 +1,7 @@
 """镇街详情: one unit — rank, final, gaps, where it lost points and why, rank ladders, events, history."""
 import streamlit as st
 
-from dashboard import charts, status, widgets
+from dashboard import charts, status, whatif_panel, widgets
 from dashboard.plain import plain
 from dashboard.state import read
 from queries.access import unit_choices
@@ -46,6 +46,7 @@ st.dataframe(u.losses, hide_index=True, key="town_losses", height=widgets.rows_h
              column_config={**widgets.number_columns(u.losses, ["满分", "得分", "失分"], d),
                             "原因": st.column_config.TextColumn("原因", width="medium")})
 widgets.downloads(u.losses, f"失分明细_{entity}_{picked.period}", key="town_dl", sheet="失分明细")
+whatif_panel.show(picked, entity)  # 假如…（试算，不保存）
 
 left, right = st.columns(2) if len(u.ladders) else (None, st.container())
 if left is not None:
