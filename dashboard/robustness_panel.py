@@ -25,13 +25,13 @@ def show(picked: Picked) -> None:
         st.info("本方案不评等次、不设奖项：下表只列出各单位在允许的评判范围内可能的总分与名次。", icon=":material/rule:")
     for verdict in view.verdicts:
         box = st.success if verdict.robust else st.warning
-        box(f"**{verdict.award}**　{plain(verdict.line)}",
+        box(f"【{verdict.award}】{plain(verdict.line)}",  # no bold: the line names units (shown as typed)
             icon=":material/verified:" if verdict.robust else ":material/balance:")
     witnesses = [w for v in view.verdicts for w in v.witnesses]
     if witnesses:
         with st.expander(f"依据：哪些评判会改变结果（{len(witnesses)} 种情形，均按正常评分规则重新计算验证）"):
             for w in witnesses:
-                st.markdown(f"**{plain(w.outcome)}**——只要以下评判改变（其余不变）：\n"
+                st.markdown(f"⇒ {plain(w.outcome)}　（只要以下评判改变，其余不变）\n"
                             + "\n".join(f"- {plain(change)}" for change in w.changes))
     with st.expander("各单位在允许的评判范围内可能的总分与名次", expanded=not view.awards):
         ranges = view.ranges

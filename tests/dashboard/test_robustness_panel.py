@@ -36,9 +36,9 @@ def open_selection(app, db):
 
 
 def verdict_lines(at) -> list[str]:
-    """The verdict lines (success or warning boxes starting with the award in bold), in page order."""
+    """The verdict lines (success or warning boxes starting with 【award】), in page order."""
     return [unescaped(n.value) for n in at.main if getattr(n, "type", "") in ("success", "warning")
-            and str(n.value).startswith("**")]
+            and str(n.value).startswith("【")]
 
 
 def test_the_flag_that_hinges_on_one_2_2_judgement_says_so(app, tmp_path):
@@ -46,11 +46,11 @@ def test_the_flag_that_hinges_on_one_2_2_judgement_says_so(app, tmp_path):
     was judged 2: judged 4 (allowed), B镇 would hold it. The line names that one judgement, the witness says it in
     words, and the ranges table gives every unit's allowed finals and places."""
     at = open_selection(app, quarter_store(tmp_path / "hinge.duckdb", HINGE))
-    assert verdict_lines(at) == ["**红旗**　取决于评判：A镇 2.2 酌情扣分 2→4 ⇒ 红旗：B镇",
-                                 "**“好”等次**　稳健：在允许的评判范围内，“好”等次（A镇、B镇、C镇、D镇）不会改变"]
+    assert verdict_lines(at) == ["【红旗】取决于评判：A镇 2.2 酌情扣分 2→4 ⇒ 红旗：B镇",
+                                 "【“好”等次】稳健：在允许的评判范围内，“好”等次（A镇、B镇、C镇、D镇）不会改变"]
     assert [e.label for e in at.expander][:2] == ["依据：哪些评判会改变结果（1 种情形，均按正常评分规则重新计算验证）",
                                                   "各单位在允许的评判范围内可能的总分与名次"]
-    assert "**红旗：B镇**——只要以下评判改变（其余不变）：\n- A镇：2.2 加强人员队伍建设「酌情扣分」（第7行）由 2 改评为 4" \
+    assert "⇒ 红旗：B镇　（只要以下评判改变，其余不变）\n- A镇：2.2 加强人员队伍建设「酌情扣分」（第7行）由 2 改评为 4" \
            "（允许 0 或 2–4 分）" in [unescaped(m.value) for m in at.markdown]
     expected = pd.DataFrame([["A镇", 98.6, 97.2, 98.6, 1, 2, True, True, True],
                              ["B镇", 97.9, 97.9, 97.9, 1, 2, True, True, True],
@@ -66,8 +66,8 @@ def test_a_wide_margin_is_robust(app, tmp_path):
     """Seed 002 (8.5): "经核查属实的视情况扣 3-5 分。" — B镇's 8.5 judged 3 instead of 5 still leaves it 4.9 behind A镇:
     the flag and the 好 places are robust, and there is no witness to show."""
     at = open_selection(app, quarter_store(tmp_path / "wide.duckdb", WIDE))
-    assert verdict_lines(at) == ["**红旗**　稳健：在允许的评判范围内，结果（红旗：A镇）不会改变",
-                                 "**“好”等次**　稳健：在允许的评判范围内，“好”等次（A镇、B镇、C镇、D镇）不会改变"]
+    assert verdict_lines(at) == ["【红旗】稳健：在允许的评判范围内，结果（红旗：A镇）不会改变",
+                                 "【“好”等次】稳健：在允许的评判范围内，“好”等次（A镇、B镇、C镇、D镇）不会改变"]
     assert not any(e.label.startswith("依据") for e in at.expander)
     ranges = table(at, "最低总分").set_index("单位")
     assert ranges.loc["B镇", ["总分", "最低总分", "最高总分", "最好名次", "最差名次"]].tolist() == [93.7, 93.7, 95.1, 2, 2]
