@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["league", "town", "trends", "selection", "rubric", "phases", "payout", "data", "audit"]
+PAGES = ["league", "town", "trends", "selection", "scenarios", "rubric", "phases", "payout", "data", "audit"]
 TARGET_MS = 300.0
 BENCH_ACCOUNT = "bench-office"
 
@@ -91,6 +91,9 @@ def sign_in_as_office(at, db: str) -> None:
 
 def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:
     from queries import league as lg, selection as sm, trends as tm, unit as un
+    from queries.robustness_view import robustness_view
+    from queries.scenario_view import scenario_view, standard_scenarios
+    from queries.whatif_view import scratch_facts, what_if_view
     from documents.notice import notice_xlsx
     from queries.rubric_models import rubric_tree
     from queries.store import Store
@@ -98,6 +101,8 @@ def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]
     store = Store(db, read_only=True)
     scheme = "zichuan-2022"
     unit = un.units_of(store, scheme, period, "")[-1]
+    edited = scratch_facts(store, scheme, period, unit)
+    edited.loc[edited.index[0], "数值"] = "标准型" if edited.loc[edited.index[0], "数值"] != "标准型" else "标杆型"
     calls = {
         "league_view": lambda: lg.league_view(store, scheme, period, ""),
         "unit_view": lambda: un.unit_view(store, scheme, period, unit, ""),
@@ -107,6 +112,10 @@ def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]
         "pivot(final)": lambda: tm.pivot(tm.metric_long(store, scheme, "final", "")),
         "category_means": lambda: tm.category_means(store, scheme, ""),
         "selection_view": lambda: sm.selection_view(store, scheme, period, ""),
+        "robustness_view": lambda: robustness_view(store, scheme, period, ""),
+        "scenario_view (5 scenarios)": lambda: scenario_view(store, scheme, period, "",
+                                                             tuple(standard_scenarios(store.rubric(scheme)))),
+        "what_if_view (one change)": lambda: what_if_view(store, scheme, period, unit, edited),
         "flag_history+streaks": lambda: sm.streaks(sm.flag_history(store, scheme, "")),
         "annual_view": lambda: sm.annual_view(store, scheme, ""),
         "notice_facts+xlsx": lambda: notice_xlsx(sm.notice_facts(store, scheme, period, "")),

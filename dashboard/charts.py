@@ -12,7 +12,7 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans
 RED, GREY, DARK, GOLD = "#c8102e", "#b8b8c0", "#262730", "#e0a100"
 CATEGORY_COLOURS = ["#c8102e", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                     "#7f7f7f", "#bcbd22"]
-UNIT_COLOURS = qualitative.Dark24  # one colour per unit (a district has more units than categories)
+UNIT_COLOURS = qualitative.Dark24  # one colour per unit that moves on the 情景分析 page (a district has 13+)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
@@ -170,13 +170,24 @@ def rubric_treemap(tree: list[tuple[str, pd.DataFrame]]) -> go.Figure:
 
 
 
+
+
+def _scenario_tick(name: str) -> str:
+    """A scenario's name on two lines ('权重<br>60/40'), so the axis stays level on a phone."""
+    for sep in ("：", " "):
+        if sep in name:
+            head, tail = name.split(sep, 1)
+            return f"{head}{sep.strip()}<br>{tail}"
+    return name
+
+
 def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str, mark: str) -> go.Figure:
     """Bump chart of the 情景分析 page: every unit's rank per scenario (1 at the top), its name at the right end.
-    Units whose rank, grade or flag moves are drawn in colour (plotly's Dark24), the others in grey; a star marks
-    the flag, a filled dot the grade, an open dot neither."""
+    Units whose rank, grade or flag moves are drawn in colour, the others in grey; a star marks the flag, a filled
+    dot the grade, an open dot neither. Units tied on a rank are drawn a hair apart (hover shows the rank)."""
     fig = go.Figure()
-    movers = 0
-    for unit, part in detail.groupby("单位", sort=False):
+    movers, ends = 0, {}
+    for n, (unit, part) in enumerate(detail.groupby("单位", sort=False)):
         part = part.set_index("情景").reindex(list(order)).reset_index()
         flags = part[mark] if mark else pd.Series("", index=part.index)
         moves = part["名次"].nunique() > 1 or part["等次"].nunique() > 1 or flags.nunique() > 1
@@ -185,19 +196,24 @@ def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str
         symbols = ["star" if mark and f == mark else "circle" if grade_name and g == grade_name else "circle-open"
                    for g, f in zip(part["等次"], flags)]
         notes = [" · ".join(w for w in (g, f) if w) for g, f in zip(part["等次"], flags)]
+        nudge = ((n % 3) - 1) * 0.08  # tied units a hair apart
         fig.add_trace(go.Scatter(
-            x=part["情景"], y=part["名次"], mode="lines+markers", name=unit, opacity=1.0 if moves else 0.6,
-            line={"width": 3 if moves else 1.5, "color": colour},
+            x=[_scenario_tick(s) for s in part["情景"]], y=part["名次"] + nudge, mode="lines+markers", name=unit,
+            opacity=1.0 if moves else 0.6, line={"width": 3 if moves else 1.5, "color": colour},
             marker={"symbol": symbols, "size": [16 if s == "star" else 10 for s in symbols], "color": colour,
                     "line": {"width": 2, "color": colour}},
-            customdata=list(zip(part["总分"], notes)),
-            hovertemplate=unit + " · %{x}<br>第 %{y} 名 · 总分 %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
-        last = part.iloc[-1]
-        fig.add_annotation(x=last["情景"], y=last["名次"], text=unit, showarrow=False, xanchor="left", xshift=12,
-                           font={"size": 11, "color": colour if moves else DARK})
+            customdata=list(zip(part["名次"], part["总分"], notes)),
+            hovertemplate=unit + " · %{x}<br>第 %{customdata[0]} 名 · 总分 %{customdata[1]}<br>%{customdata[2]}"
+                          "<extra></extra>"))
+        last = int(part["名次"].iloc[-1])
+        shift = ends.get(last, 0)  # several units ending on one rank: their names one under the other
+        ends[last] = shift + 1
+        fig.add_annotation(x=_scenario_tick(part["情景"].iloc[-1]), y=last, text=unit, showarrow=False,
+                           xanchor="left", xshift=12, yshift=-13 * shift, font={"size": 11, "color": colour if moves
+                                                                                  else DARK})
     n = int(detail["名次"].max()) if len(detail) else 1
-    fig.update_yaxes(title_text="名次", dtick=1, range=[n + 0.5, 0.5])
+    fig.update_yaxes(title_text="名次", dtick=1, range=[n + 0.6, 0.4])
     fig.update_xaxes(type="category", title_text=None)
-    legend = [f"★ {mark}" if mark else "", f"● “{grade_name}”" if grade_name else "", "彩色：名次或等次有变化"]
-    return _layout(fig, "各情景下的名次（" + " · ".join(w for w in legend if w) + "）", height=max(360, 120 + 30 * n),
-                   showlegend=False, margin={"l": 10, "r": 100, "t": 48, "b": 10})
+    legend = [f"★ {mark}" if mark else "", f"● “{grade_name}”" if grade_name else "", "彩色：有变化"]
+    return _layout(fig, "各情景下的名次（" + " · ".join(w for w in legend if w) + "）", height=max(360, 140 + 30 * n),
+                   showlegend=False, margin={"l": 10, "r": 96, "t": 48, "b": 10})

@@ -12,6 +12,9 @@ from dashboard.state import Picked, read, rubric
 from queries.whatif_view import NAME, scratch_facts, what_if_view
 
 
+SHOWN_ROWS = 12  # rows of the scratch table in sight (it scrolls for more)
+
+
 def _reset(key: str) -> None:
     st.session_state.pop(key, None)
 
@@ -28,6 +31,7 @@ def show(picked: Picked, entity: str) -> None:
         codes = [i.code for i in rubric(picked.scheme).indicators]
         edited = st.data_editor(
             facts, key=key, hide_index=True, num_rows="dynamic", disabled=[NAME], width="stretch",
+            height=widgets.rows_height(min(len(facts) + 1, SHOWN_ROWS)),  # the result stays close below
             column_config={"编号": st.column_config.SelectboxColumn("编号", options=codes, required=True),
                            NAME: st.column_config.TextColumn(NAME, width="medium"),
                            "数值": st.column_config.TextColumn("数值", help="按细则填写：次数、名次或实绩、月度得分、档次……")})
@@ -44,7 +48,7 @@ def show(picked: Picked, entity: str) -> None:
         cards = st.columns(len(view.cards))
         for col, card in zip(cards, view.cards):
             col.metric(card.label, card.after, card.delta, border=True, help=f"修改前：{card.before}",
-                       delta_color="inverse" if card.lower_is_better else "normal")
+                       delta_color="green" if card.better else "red", delta_arrow="up" if card.better else "down")
         gains_tab, league_tab = st.tabs(["每项改动的得分", "试算后的名次表"])
         with gains_tab:
             gains = view.gains

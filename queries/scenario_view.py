@@ -46,7 +46,7 @@ def weight_scenario(rubric: Rubric, first: float) -> Scenario:
 
 
 def quota_scenario(rubric: Rubric, top: int) -> Scenario:
-    return Scenario(f"{top} 个“{top_grade(rubric).name}”", quota=top)
+    return Scenario(f"{top}个“{top_grade(rubric).name}”", quota=top)
 
 
 def no_tie_breakers(rubric: Rubric) -> Scenario:
@@ -104,7 +104,7 @@ def describe(scenario: Scenario, rubric: Rubric) -> str:
     if scenario.tie_breakers is False:
         words.append("总分并列第一时不再依次比较" + "、".join(names.get(c, c) for c in rubric.award.tie_breakers))
     elif scenario.name == CURRENT and rubric.award is not None and rubric.award.tie_breakers:
-        words.append(rubric.award.tie_breakers_label or "并列第一时依次比较" + "、".join(rubric.award.tie_breakers))
+        words.append("总分并列第一时依次比较" + "、".join(names.get(c, c) for c in rubric.award.tie_breakers))
     return "；".join(words)
 
 
@@ -112,7 +112,7 @@ def describe(scenario: Scenario, rubric: Rubric) -> str:
 class ScenarioView:
     """What the page shows: per scenario a summary, every unit's rank per scenario, and the long detail."""
 
-    summary: pd.DataFrame  # 情景, 设置, “好”单位, “好”变化, 红旗, 名次变动单位
+    summary: pd.DataFrame  # 情景, “好”单位, “好”变化, 红旗, 名次变动单位数, 设置
     ranks: pd.DataFrame  # 单位, then one rank column per scenario (现行 first), units in current rank order
     detail: pd.DataFrame  # 情景, 单位, 总分, 名次, 等次, 红旗 (long: one row per scenario × unit)
     order: tuple[str, ...]  # scenario names in order (现行 first)
@@ -150,11 +150,10 @@ def scenario_view(store: Store, scheme: str, period: str, grp: str | None,
         was = list(now.loc[now["grade"] == grade.name, "entity"]) if grade else []
         moved = int((part.set_index("entity")["rank"] != now.set_index("entity")["rank"].reindex(part["entity"])).sum())
         held = part.loc[part["flag"] != "", ["entity", "flag"]]
-        rows.append({"情景": name, "设置": describe(by_name.get(name, Scenario(CURRENT)), rubric),
-                     f"“{grade.name if grade else '好'}”单位": "、".join(good) or "—",
+        rows.append({"情景": name, f"“{grade.name if grade else '好'}”单位": "、".join(good) or "—",
                      f"“{grade.name if grade else '好'}”变化": _set_change(was, good),
                      mark or "奖项": "、".join(f"{e}（{f}）" if f != mark else e for e, f in held.to_numpy()) or "—",
-                     "名次变动单位数": moved})
+                     "名次变动单位数": moved, "设置": describe(by_name.get(name, Scenario(CURRENT)), rubric)})
     summary = pd.DataFrame(rows)
     if grade is None:
         summary = summary.drop(columns=["“好”单位", "“好”变化"])

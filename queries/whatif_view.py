@@ -25,13 +25,14 @@ NAME = "指标"  # shown beside 编号, not edited
 
 @dataclass(frozen=True)
 class Card:
-    """One before → after figure: label, the value after, the change (None: unchanged), the value before."""
+    """One before → after figure: label, the value after, the change (None: unchanged; a rank's change is the
+    places gained, "+1 位" = one place up), the value before, and whether the change is for the better."""
 
     label: str
     after: str
     delta: str | None
     before: str
-    lower_is_better: bool = False
+    better: bool = True  # the change is for the better (drawn green, arrow up) or the worse (red, down)
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,14 @@ def what_if_view(store: Store, scheme: str, period: str, entity: str, table: pd.
     grade = top_grade(rubric)
     cards = [_number_card(label, before[cid], after[cid], d) for cid, label in component_labels(rubric).items()]
     cards.append(_number_card("总分", before["final"], after["final"], d))
-    rank_delta = int(after["rank"]) - int(before["rank"])
+    climbed = int(before["rank"]) - int(after["rank"])  # places gained: +1 = one place up
     n = int((result.league["group"] == after["group"]).sum())
-    cards.append(Card("名次", f"{int(after['rank'])} / {n}", f"{rank_delta:+d}" if rank_delta else None,
-                      f"{int(before['rank'])} / {n}", lower_is_better=True))
+    cards.append(Card("名次", f"{int(after['rank'])} / {n}", f"{climbed:+d} 位" if climbed else None,
+                      f"{int(before['rank'])} / {n}", climbed > 0))
     if grade is not None:
-        cards.append(_word_card(f"“{grade.name}”等次", before["grade"], after["grade"]))
+        cards.append(_word_card(f"“{grade.name}”等次", before["grade"], after["grade"], grade.name))
     if rubric.award is not None:
-        cards.append(_word_card(rubric.award.name, before["flag"], after["flag"]))
+        cards.append(_word_card(rubric.award.mark, before["flag"], after["flag"], rubric.award.mark))
     return WhatIfView(changed=True, headline=_headline(before, after, d, grade.name if grade else "", rubric.award),
                       cards=tuple(cards), gains=table,
                       league=_league_after(result.league, after["group"], store, scheme, period, rubric),
@@ -129,12 +130,16 @@ def what_if_view(store: Store, scheme: str, period: str, entity: str, table: pd.
 def _number_card(label: str, before: float, after: float, d: int) -> Card:
     b, a = rounded(before, d), rounded(after, d)
     delta = rounded(a - b, d)
-    return Card(label, f"{a:.{d}f}", f"{delta:+.{d}f}" if delta else None, f"{b:.{d}f}")
+    return Card(label, f"{a:.{d}f}", f"{delta:+.{d}f}" if delta else None, f"{b:.{d}f}", delta > 0)
 
 
-def _word_card(label: str, before: str, after: str) -> Card:
+def _word_card(label: str, before: str, after: str, best: str) -> Card:
+    """A grade or an award: 获得 / 失去 ``best``, or another change (红旗 ↔ 待定) in words."""
     b, a = before or "—", after or "—"
-    return Card(label, a, None if a == b else f"{b} → {a}", b)
+    if a == b:
+        return Card(label, a, None, b)
+    delta = "获得" if a == best else "失去" if b == best else f"{b} → {a}"
+    return Card(label, a, delta, b, a == best or (b != best and a != "—"))
 
 
 def _headline(before: pd.Series, after: pd.Series, d: int, grade: str, award) -> str:

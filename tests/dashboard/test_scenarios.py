@@ -45,7 +45,7 @@ def test_the_60_40_scenario_is_the_engines(app, demo_db):
     """Seed 002 (三、结果运用): "其中日常评估占 70%，风采展示占 30%。" — at 60/40 the page shows, unit by unit, exactly what
     the engine gives with those weights (and the rubric's own settings as 现行)."""
     at = open_scenarios(app, demo_db)
-    assert at.multiselect(key=f"scn_pick_{SCHEME}").value == ["权重 60/40", "权重 80/20", "3 个“好”", "5 个“好”",
+    assert at.multiselect(key=f"scn_pick_{SCHEME}").value == ["权重 60/40", "权重 80/20", "3个“好”", "5个“好”",
                                                               "不用并列规则"]
     engine = engine_scenarios(demo_db, [Scenario("权重 60/40", weights={"daily": 0.6, "showcase": 0.4})])
     detail = table(at, "情景", "总分")
@@ -59,10 +59,11 @@ def test_the_60_40_scenario_is_the_engines(app, demo_db):
     ranks = table(at, "单位", "权重 60/40")
     assert ranks.set_index("单位")["权重 60/40"].to_dict() == \
         engine[engine["scenario"] == "权重 60/40"].set_index("entity")["rank"].to_dict()
-    spec = plotly_spec(at)
-    assert len(spec["data"]) == 13 and spec["data"][0]["x"] == ["现行", "权重 60/40", "权重 80/20", "3 个“好”",
-                                                               "5 个“好”", "不用并列规则"]
-
+    spec = plotly_spec(at)  # the bump chart: one line per unit, its true rank per scenario in the hover data
+    assert [t["name"] for t in spec["data"]] == list(ranks["单位"])
+    assert spec["data"][0]["x"] == ["现行", "权重<br>60/40", "权重<br>80/20", "3个“好”", "5个“好”", "不用并列规则"]
+    assert {t["name"]: int(t["customdata"][1][0]) for t in spec["data"]} == \
+        engine[engine["scenario"] == "权重 60/40"].set_index("entity")["rank"].to_dict()
 
 def test_quota_tie_breakers_and_a_custom_scenario(app, demo_db):
     """Seed 002 (三、结果运用): "评选出 4 个“好”等次" — with 3 好 the fourth loses it; without the local tie-breakers
@@ -73,13 +74,13 @@ def test_quota_tie_breakers_and_a_custom_scenario(app, demo_db):
     assert not at.exception, [e.message for e in at.exception]
     name = "自定义：权重 50/50，不用并列规则"
     assert f"已加入情景“{name}”。" in [c.value for c in at.caption]
-    engine = engine_scenarios(demo_db, [Scenario("3 个“好”", quota=3), Scenario("不用并列规则", tie_breakers=False),
+    engine = engine_scenarios(demo_db, [Scenario("3个“好”", quota=3), Scenario("不用并列规则", tie_breakers=False),
                                         Scenario(name, weights={"daily": 0.5, "showcase": 0.5}, tie_breakers=False)])
     detail = table(at, "情景", "总分")
-    for scenario in ("3 个“好”", "不用并列规则", name):
+    for scenario in ("3个“好”", "不用并列规则", name):
         assert shown(detail, scenario) == expected(engine, scenario)
     summary = table(at, "设置").set_index("情景")
-    assert summary.loc["3 个“好”", "“好”变化"] == "−龙泉镇"
+    assert summary.loc["3个“好”", "“好”变化"] == "−龙泉镇"
     assert summary.loc["不用并列规则", "红旗"] == "寨里镇（待定）、般阳路街道（待定）"
 
 

@@ -64,8 +64,8 @@ def test_a_town_edits_its_own_facts_and_sees_the_engine_result(app, review_db):
     real = score(frame(edited), load_rubric(SCHEME)).league.set_index("entity").loc["A镇"]
     assert [(m.label, m.value, m.delta) for m in whatif.metric] == [
         ("日常评估", f"{real['daily']:.2f}", "+2.00"), ("风采展示", f"{real['showcase']:.2f}", ""),  # "": unchanged
-        ("总分", f"{real['final']:.2f}", "+1.40"), ("名次", f"{real['rank']} / 4", "-1"),
-        ("“好”等次", real["grade"], ""), ("担当作为流动红旗", real["flag"], "— → 红旗")]
+        ("总分", f"{real['final']:.2f}", "+1.40"), ("名次", f"{real['rank']} / 4", "+1 位"),
+        ("“好”等次", real["grade"], ""), ("红旗", real["flag"], "获得")]
     assert (real["final"], real["rank"], real["flag"]) == (97.0, 1, "红旗")
     assert [unescaped(m.value) for m in whatif.markdown if m.value.startswith("**试算")] == [
         "**试算结果：总分 95.60 → 97.00（+1.40），名次 第 2 名 → 第 1 名，仍为“好”，获得红旗。**"]
