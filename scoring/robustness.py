@@ -27,7 +27,7 @@ import pandas as pd
 
 from scoring.exact import parse_decimal
 from scoring.rubric import Rubric
-from scoring.witness import SEP, Claim, score_variants, shorten
+from scoring.witness import SEP, Claim, score_variants, shorten, with_values
 
 __all__ = ["SEP", "COLUMNS", "Witness", "GroupVerdict", "Robustness", "analyse", "apply_witness", "judged_rows"]
 COLUMNS = ["period", "entity", "final", "final_min", "final_max", "best_rank", "worst_rank", "good_possible",
@@ -121,25 +121,20 @@ class Robustness:
     judged: pd.DataFrame
 
 
-def _scenario(rows: pd.DataFrame, judged: pd.DataFrame, best: set[str], worst: set[str]) -> pd.DataFrame:
-    """The group's rows with the judged rows of ``best`` units at their best and of ``worst`` units at their worst."""
-    out = rows.copy()
-    for who, column in ((best, "best"), (worst, "worst")):
-        part = judged[judged["entity"].isin(who)]
-        if len(part):
-            out.loc[part["row"].to_numpy(), "value"] = part[column].to_numpy()
-    return out
+def _scenario(rows: pd.DataFrame, judged: pd.DataFrame, best: set[str], worst: set[str]) -> np.ndarray:
+    """The group's values with the judged rows of ``best`` units at their best and of ``worst`` units at their
+    worst."""
+    return with_values(rows, _moves(judged, best, worst))
 
 
 def _moves(judged: pd.DataFrame, best: set[str], worst: set[str]) -> dict[int, str]:
-    """The judged rows a scenario moves (row → its new value), in row order of ``judged``."""
-    out = {}
+    """The judged rows a scenario moves (row → its new value), in row order."""
+    entity, value = judged["entity"].to_numpy(dtype=object), judged["value"].to_numpy(dtype=object)
+    rows, out = judged["row"].to_numpy(), {}
     for who, column in ((best, "best"), (worst, "worst")):
-        part = judged[judged["entity"].isin(who)]
-        for r in part.itertuples(index=False):
-            to = getattr(r, column)
-            if to != r.value:
-                out[int(r.row)] = to
+        to = judged[column].to_numpy(dtype=object)
+        hit = np.isin(entity, list(who)) & (to != value)
+        out.update(zip(rows[hit].tolist(), to[hit].tolist()))
     return dict(sorted(out.items()))
 
 
@@ -150,17 +145,18 @@ def _changes(judged: pd.DataFrame, moves: dict[int, str]) -> list[dict]:
 
 
 def _flag_text(league: pd.DataFrame, rubric: Rubric) -> str:
+    """The award's outcome of a league (indexed by entity): "红旗：A镇", "待定：A镇、B镇", "红旗：无" or ""."""
     if rubric.award is None:
         return ""
-    held = league[league["flag"] != ""]
-    if held.empty:
+    flags = league["flag"].to_numpy(dtype=object)
+    held = flags != ""
+    if not held.any():
         return f"{rubric.award.mark}：无"
-    mark = held["flag"].iloc[0]
-    return f"{mark}：{'、'.join(sorted(held['entity']))}"
+    return f"{flags[held][0]}：{'、'.join(sorted(league.index[held]))}"
 
 
 def _flag_is(rubric: Rubric, outcome: str) -> Callable[[pd.DataFrame], bool]:
-    return lambda league: _flag_text(league.reset_index(), rubric) == outcome
+    return lambda league: _flag_text(league, rubric) == outcome
 
 
 def _grade_is(entity: str, grade: str, held: bool) -> Callable[[pd.DataFrame], bool]:
@@ -188,7 +184,7 @@ def analyse(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) ->
             scenarios += [(f"best:{u}", {u}, others), (f"worst:{u}", others, {u})]
         for name, best, worst in scenarios:
             tags[(period, group, name)] = (len(variants), best, worst)
-            variants.append((period, group, _scenario(rows, j, best, worst)))
+            variants.append((period, group, rows, _scenario(rows, j, best, worst)))
     if not variants:
         return Robustness(pd.DataFrame(columns=COLUMNS), [], judged)
     leagues = score_variants(variants, rubric, decisions)
@@ -215,7 +211,7 @@ def analyse(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) ->
     for (period, group) in groups:
         base = scored(period, group, "base")
         low, high = scored(period, group, "min"), scored(period, group, "max")
-        flag_now = _flag_text(base.reset_index(), rubric)
+        flag_now = _flag_text(base, rubric)
         flag_witnesses, good_witnesses = [], {}
         holder = base.index[base["flag"] == mark].tolist() if mark else []
         for u in base.index:
@@ -236,12 +232,12 @@ def analyse(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) ->
                     good_witnesses[u] = witness(period, group, f"worst:{u}", f"{u} 失去“{quota_grade}”",
                                                 _grade_is(u, quota_grade, False))
             if mark:
-                outcome_best = _flag_text(best.reset_index(), rubric)
+                outcome_best = _flag_text(best, rubric)
                 if outcome_best != flag_now and outcome_best not in {w.outcome for w in flag_witnesses}:
                     flag_witnesses.append(witness(period, group, f"best:{u}", outcome_best,
                                                   _flag_is(rubric, outcome_best)))
                 if u in holder:
-                    outcome_worst = _flag_text(worst.reset_index(), rubric)
+                    outcome_worst = _flag_text(worst, rubric)
                     if outcome_worst != flag_now and outcome_worst not in {w.outcome for w in flag_witnesses}:
                         flag_witnesses.append(witness(period, group, f"worst:{u}", outcome_worst,
                                                       _flag_is(rubric, outcome_worst)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from scoring.engine import score_valid
@@ -27,16 +28,24 @@ from scoring.rubric import Rubric
 SEP = "\x1f"  # between a period and a variant's number in the periods variants are scored under
 
 
-def score_variants(variants: list[tuple[str, str, pd.DataFrame]], rubric: Rubric,
+def score_variants(variants: list[tuple[str, str, pd.DataFrame, np.ndarray]], rubric: Rubric,
                    decisions: dict | None = None) -> list[pd.DataFrame]:
-    """Score each (period, group, rows) as its own period in one engine call; per variant its league indexed by
-    entity. The office's decisions of pending awards ((period, group) → entity) apply to every variant."""
+    """Score each (period, group, rows, values) — the group's rows with their ``value`` column replaced by
+    ``values`` — as its own period, all in one engine call; per variant its league indexed by entity. The office's
+    decisions of pending awards ((period, group) → entity) apply to every variant."""
     if not variants:
         return []
-    parts = [rows.assign(period=rows["period"].astype(str) + SEP + str(k)) for k, (_p, _g, rows) in enumerate(variants)]
-    synthetic = {(f"{p}{SEP}{k}", g): e for k, (p, g, _rows) in enumerate(variants)
+    blocks, by_rows = [], {}
+    for k, (_p, _g, rows, _values) in enumerate(variants):  # variants of one group's rows: one take, not k copies
+        by_rows.setdefault(id(rows), (rows, []))[1].append(k)
+    for rows, ks in by_rows.values():
+        block = rows.iloc[np.tile(np.arange(len(rows)), len(ks))]
+        block = block.assign(period=np.repeat([f"{variants[k][0]}{SEP}{k}" for k in ks], len(rows)),
+                             value=np.concatenate([variants[k][3] for k in ks]))
+        blocks.append(block)
+    synthetic = {(f"{p}{SEP}{k}", g): e for k, (p, g, _rows, _values) in enumerate(variants)
                  for (dp, dg), e in (decisions or {}).items() if dp == p and dg == g}
-    league = score_valid(pd.concat(parts, ignore_index=True), rubric, synthetic, reasons=False).league
+    league = score_valid(pd.concat(blocks, ignore_index=True), rubric, synthetic, reasons=False).league
     tags = league["period"].str.split(SEP).str[1].astype(int)
     by_tag = {int(k): part.set_index("entity") for k, part in league.groupby(tags)}
     return [by_tag[k] for k in range(len(variants))]
@@ -56,13 +65,18 @@ class Claim:
     nearest: list[str]
     holds: Callable[[pd.DataFrame], bool]
 
-    def variant(self, keep) -> tuple[str, str, pd.DataFrame]:
-        """The group's rows with the moves of the rows in ``keep`` made."""
-        out = self.rows.copy()
-        rows = [r for r in self.moves if r in keep]
-        if rows:
-            out.loc[rows, "value"] = [self.moves[r] for r in rows]
-        return self.period, self.group, out
+    def variant(self, keep) -> tuple[str, str, pd.DataFrame, np.ndarray]:
+        """The group's rows and their values with the moves of the rows in ``keep`` made."""
+        return self.period, self.group, self.rows, with_values(self.rows, {r: self.moves[r] for r in self.moves
+                                                                           if r in keep})
+
+
+def with_values(rows: pd.DataFrame, moves: dict[int, str]) -> np.ndarray:
+    """``rows``' value column with ``moves`` (row label → value) made."""
+    values = rows["value"].to_numpy(dtype=object).copy()
+    if moves:
+        values[rows.index.get_indexer(list(moves))] = list(moves.values())
+    return values
 
 
 def shorten(claims: list[Claim], rubric: Rubric, decisions: dict | None = None) -> list[dict[int, str]]:
