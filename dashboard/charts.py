@@ -185,8 +185,8 @@ def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str
     """Bump chart of the 情景分析 page: every unit's rank per scenario (1 at the top), its name at the right end.
     Units whose rank, grade or flag moves are drawn in colour, the others in grey; a star marks the flag, a filled
     dot the grade, an open dot neither. Units tied on a rank are drawn a hair apart (hover shows the rank)."""
-    fig = go.Figure()
-    movers, ends = 0, {}
+    traces, labels, ends, movers = [], [], {}, 0
+    ticks = [_scenario_tick(s) for s in order]
     for n, (unit, part) in enumerate(detail.groupby("单位", sort=False)):
         part = part.set_index("情景").reindex(list(order)).reset_index()
         flags = part[mark] if mark else pd.Series("", index=part.index)
@@ -197,9 +197,9 @@ def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str
                    for g, f in zip(part["等次"], flags)]
         notes = [" · ".join(w for w in (g, f) if w) for g, f in zip(part["等次"], flags)]
         nudge = ((n % 3) - 1) * 0.08  # tied units a hair apart
-        fig.add_trace(go.Scatter(
-            x=[_scenario_tick(s) for s in part["情景"]], y=part["名次"] + nudge, mode="lines+markers", name=unit,
-            opacity=1.0 if moves else 0.6, line={"width": 3 if moves else 1.5, "color": colour},
+        traces.append(go.Scatter(
+            x=ticks, y=part["名次"] + nudge, mode="lines+markers", name=unit, opacity=1.0 if moves else 0.6,
+            line={"width": 3 if moves else 1.5, "color": colour},
             marker={"symbol": symbols, "size": [16 if s == "star" else 10 for s in symbols], "color": colour,
                     "line": {"width": 2, "color": colour}},
             customdata=list(zip(part["名次"], part["总分"], notes)),
@@ -208,12 +208,12 @@ def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str
         last = int(part["名次"].iloc[-1])
         shift = ends.get(last, 0)  # several units ending on one rank: their names one under the other
         ends[last] = shift + 1
-        fig.add_annotation(x=_scenario_tick(part["情景"].iloc[-1]), y=last, text=unit, showarrow=False,
-                           xanchor="left", xshift=12, yshift=-13 * shift, font={"size": 11, "color": colour if moves
-                                                                                  else DARK})
+        labels.append({"x": ticks[-1], "y": last, "text": unit, "showarrow": False, "xanchor": "left", "xshift": 12,
+                       "yshift": -13 * shift, "font": {"size": 11, "color": colour if moves else DARK}})
+    fig = go.Figure(traces)  # traces and labels given at once: plotly validates each added one on its own
     n = int(detail["名次"].max()) if len(detail) else 1
     fig.update_yaxes(title_text="名次", dtick=1, range=[n + 0.6, 0.4])
     fig.update_xaxes(type="category", title_text=None)
     legend = [f"★ {mark}" if mark else "", f"● “{grade_name}”" if grade_name else "", "彩色：有变化"]
     return _layout(fig, "各情景下的名次（" + " · ".join(w for w in legend if w) + "）", height=max(360, 140 + 30 * n),
-                   showlegend=False, margin={"l": 10, "r": 96, "t": 48, "b": 10})
+                   showlegend=False, margin={"l": 10, "r": 96, "t": 48, "b": 10}, annotations=labels)
