@@ -98,6 +98,9 @@ def sign_in_as_office(at, db: str) -> None:
 def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]]:
     from queries import compare as cp, league as lg, notice as nt, selection as sm, summary_table as stb, trends as tm, \
         unit as un
+    from queries.robustness_view import robustness_view
+    from queries.scenario_view import scenario_view, standard_scenarios
+    from queries.whatif_view import scratch_facts, what_if_view
     from documents.notice import notice_xlsx
     from documents.summary_xlsx import summary_xlsx
     from queries.rubric_models import rubric_tree
@@ -106,6 +109,8 @@ def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]
     store = Store(db, read_only=True)
     scheme = "zichuan-2022"
     unit = un.units_of(store, scheme, period, "")[-1]
+    edited = scratch_facts(store, scheme, period, unit)
+    edited.loc[edited.index[0], "数值"] = "标准型" if edited.loc[edited.index[0], "数值"] != "标准型" else "标杆型"
     calls = {
         "league_view": lambda: lg.league_view(store, scheme, period, ""),
         "unit_view": lambda: un.unit_view(store, scheme, period, unit, ""),
@@ -115,6 +120,10 @@ def bench_read_models(db: str, runs: int, period: str) -> list[tuple[str, float]
         "pivot(final)": lambda: tm.pivot(tm.metric_long(store, scheme, "final", "")),
         "category_means": lambda: tm.category_means(store, scheme, ""),
         "selection_view": lambda: sm.selection_view(store, scheme, period, ""),
+        "robustness_view": lambda: robustness_view(store, scheme, period, ""),
+        "scenario_view (5 scenarios)": lambda: scenario_view(store, scheme, period, "",
+                                                             tuple(standard_scenarios(store.rubric(scheme)))),
+        "what_if_view (one change)": lambda: what_if_view(store, scheme, period, unit, edited),
         "flag_history+streaks": lambda: sm.streaks(sm.flag_history(store, scheme, "")),
         "annual_view": lambda: sm.annual_view(store, scheme, ""),
         "notice_facts+xlsx": lambda: notice_xlsx(nt.notice_facts(store, scheme, period, "")),

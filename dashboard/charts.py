@@ -12,10 +12,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from documents.finals_chart import finals_bar  # noqa: F401  (the league page and the notice share it)
-from documents.palette import DARK, FONT, GAIN_SCALE, GOLD, GREY, LOST_SCALE, RED, colour_map
+from documents.palette import DARK, FONT, GAIN_SCALE, GOLD, GREY, LOST_SCALE, PALETTE, RED, colour_map
 
 RIGHT_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left"}
 BELOW_LEGEND = {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"}
+UNIT_COLOURS = PALETTE  # the project's distinct colours: one per unit that moves on the 情景分析 page
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
@@ -231,3 +232,50 @@ def figure(builder, *args) -> dict:
     """``builder(*args)`` as a figure dict, cached on its arguments (building a Plotly figure validates every
     property: tens of milliseconds a chart, paid once per data version instead of on every rerun)."""
     return _drawn(builder.__name__, args)
+
+
+def _scenario_tick(name: str) -> str:
+    """A scenario's name on two lines ('权重<br>60/40'), so the axis stays level on a phone."""
+    for sep in ("：", " "):
+        if sep in name:
+            head, tail = name.split(sep, 1)
+            return f"{head}{sep.strip()}<br>{tail}"
+    return name
+
+
+def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str, mark: str) -> go.Figure:
+    """Bump chart of the 情景分析 page: every unit's rank per scenario (1 at the top), its name at the right end.
+    Units whose rank, grade or flag moves are drawn in colour, the others in grey; a star marks the flag, a filled
+    dot the grade, an open dot neither. Units tied on a rank are drawn a hair apart (hover shows the rank)."""
+    traces, labels, ends, movers = [], [], {}, 0
+    ticks = [_scenario_tick(s) for s in order]
+    for n, (unit, part) in enumerate(detail.groupby("单位", sort=False)):
+        part = part.set_index("情景").reindex(list(order)).reset_index()
+        flags = part[mark] if mark else pd.Series("", index=part.index)
+        moves = part["名次"].nunique() > 1 or part["等次"].nunique() > 1 or flags.nunique() > 1
+        colour = UNIT_COLOURS[movers % len(UNIT_COLOURS)] if moves else GREY
+        movers += bool(moves)
+        symbols = ["star" if mark and f == mark else "circle" if grade_name and g == grade_name else "circle-open"
+                   for g, f in zip(part["等次"], flags)]
+        notes = [" · ".join(w for w in (g, f) if w) for g, f in zip(part["等次"], flags)]
+        nudge = ((n % 3) - 1) * 0.08  # tied units a hair apart
+        traces.append(go.Scatter(
+            x=ticks, y=part["名次"] + nudge, mode="lines+markers", name=unit, opacity=1.0 if moves else 0.6,
+            line={"width": 3 if moves else 1.5, "color": colour},
+            marker={"symbol": symbols, "size": [16 if s == "star" else 10 for s in symbols], "color": colour,
+                    "line": {"width": 2, "color": colour}},
+            customdata=list(zip(part["名次"], part["总分"], notes)),
+            hovertemplate=unit + " · %{x}<br>第 %{customdata[0]} 名 · 总分 %{customdata[1]}<br>%{customdata[2]}"
+                          "<extra></extra>"))
+        last = int(part["名次"].iloc[-1])
+        shift = ends.get(last, 0)  # several units ending on one rank: their names one under the other
+        ends[last] = shift + 1
+        labels.append({"x": ticks[-1], "y": last, "text": unit, "showarrow": False, "xanchor": "left", "xshift": 12,
+                       "yshift": -13 * shift, "font": {"size": 11, "color": colour if moves else DARK}})
+    fig = go.Figure(traces)  # traces and labels given at once: plotly validates each added one on its own
+    n = int(detail["名次"].max()) if len(detail) else 1
+    fig.update_yaxes(title_text="名次", dtick=1, range=[n + 0.6, 0.4])
+    fig.update_xaxes(type="category", title_text=None)
+    legend = [f"★ {mark}" if mark else "", f"● “{grade_name}”" if grade_name else "", "彩色：有变化"]
+    return _layout(fig, "各情景下的名次（" + " · ".join(w for w in legend if w) + "）", height=max(360, 140 + 30 * n),
+                   showlegend=False, margin={"l": 10, "r": 96, "t": 48, "b": 10}, annotations=labels)

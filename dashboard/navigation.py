@@ -16,6 +16,7 @@ from typing import Callable
 import streamlit as st
 
 from queries.display import BOARD_TITLES
+from queries.scenario_view import has_scenarios
 
 VIEWS = Path(__file__).resolve().parent / "views"  # not "pages/": that name puts Streamlit in its old multipage mode
 ROLES = frozenset({"office", "town", "analyst"})
@@ -71,6 +72,7 @@ PAGES: list[PageSpec] = [
     PageSpec("trends.py", "趋势分析", ":material/insights:", "trends", roles=READERS),
     PageSpec("summary.py", "得分汇总表", ":material/table_chart:", "summary", roles=READERS),
     PageSpec("selection.py", selection_title, ":material/flag:", "selection", applies=_selects, roles=READERS),
+    PageSpec("scenarios.py", "情景分析", ":material/tune:", "scenarios", applies=has_scenarios, roles=READERS),
     PageSpec("phases.py", "阶段对比", ":material/compare_arrows:", "phases", applies=lambda r: r is None or bool(r.phases),
              roles=READERS),
     PageSpec("payout.py", "绩效付款", ":material/payments:", "payout",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.store import Store, scorer
+from queries.access import ScopedStore
+from queries.store import RefusedError, Store, facts, scorer
 from scoring.robustness import Robustness, analyse
 from scoring.whatif import Scenario, WhatIf, unit_what_if, weight_scenarios
 
@@ -31,8 +32,20 @@ def stored_robustness(store: Store, scheme: str, period: str) -> Robustness | No
     return analyse(clean, rubric, decisions)
 
 
-def unit_scratch(store: Store, scheme: str, period: str, entity: str, edited: pd.DataFrame) -> WhatIf:
-    """The unit's period re-scored with its facts replaced by ``edited`` (indicator, item, value, ref, note)."""
+def unit_scratch(store: Store | ScopedStore, scheme: str, period: str, entity: str, edited: pd.DataFrame) -> WhatIf:
+    """The unit's period re-scored with its facts replaced by ``edited`` (indicator, item, value, ref, note).
+
+    Only for a unit whose facts the reader may read: a town account its own unit, in a period in 公示 or 已发布
+    (its scoped view shows it no other unit's facts); else :class:`RefusedError`. To rank the unit, the other units'
+    facts are then read from the store itself; what comes back is the unit's own re-score and the period's results
+    (final, rank, grade, flag of every unit), which the reader sees anyway — never another unit's facts."""
+    if isinstance(store, ScopedStore):
+        with store.reading() as cur:
+            own = facts.of_unit(cur, scheme, period, entity)
+        if own.empty or (store.account.role == "town" and not store.account.owns(scheme, entity)):
+            raise RefusedError(f"只能试算本账户可查看的单位：{entity} 在 {period} 不可试算 "
+                               f"(what-if is only for a unit this account may read)")
+        store = store.store
     obs, decisions = _period_facts(store, scheme, period)
     return unit_what_if(obs, store.rubric(scheme), period, entity, edited, decisions)
 

@@ -11,23 +11,25 @@ per unit and moves only that unit's points, and every final is monotone in each 
   worst is W_u: u at its lowest, the others at their highest. Whatever u can get (好, the flag) it gets in S_u;
   whatever it can lose it loses in W_u — the tie rules and tie-breakers (components that move the same way) included.
 
-Verdicts are therefore exact, and each comes with a **witness**: the allowed judgements of S_u or W_u, under which the
-engine, scoring normally, gives the other outcome. All scenarios of a period are scored in one engine call (each
-as its own period), never written anywhere.
+Verdicts are therefore exact, and each comes with a **witness**: allowed judgements under which the engine, scoring
+normally, gives the other outcome — those of S_u or W_u, shortened to the ones that matter (:mod:`scoring.witness`:
+in a quarter of 13 towns S_u moves some twenty judgements, one or two of which decide). All scenarios of a period are
+scored in one engine call (each as its own period), never written anywhere.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from scoring.engine import score_valid
 from scoring.exact import parse_decimal
 from scoring.rubric import Rubric
+from scoring.witness import SEP, Claim, score_variants, shorten, with_values
 
-SEP = "\x1f"  # between a period and a scenario's number in the periods the scenarios are scored under
+__all__ = ["SEP", "COLUMNS", "Witness", "GroupVerdict", "Robustness", "analyse", "apply_witness", "judged_rows"]
 COLUMNS = ["period", "entity", "final", "final_min", "final_max", "best_rank", "worst_rank", "good_possible",
            "good_certain", "flag_possible"]
 
@@ -111,88 +113,109 @@ class GroupVerdict:
 
 @dataclass
 class Robustness:
-    """Per unit: its final and the range of finals and places the judgements allow; per group: the verdicts."""
+    """Per unit: its final and the range of finals and places the judgements allow; per group: the verdicts;
+    ``judged``: the judged rows the ranges are over (:func:`judged_rows`)."""
 
     table: pd.DataFrame
     groups: list[GroupVerdict]
+    judged: pd.DataFrame
 
 
-def _scenario(obs: pd.DataFrame, judged: pd.DataFrame, best: set[str], worst: set[str], tag: str) -> pd.DataFrame:
-    """The group's rows with the judged rows of ``best`` units at their best and of ``worst`` units at their worst,
-    scored as period ``<period>\\x1f<tag>``."""
-    out = obs.copy()
+def _scenario(rows: pd.DataFrame, judged: pd.DataFrame, best: set[str], worst: set[str]) -> np.ndarray:
+    """The group's values with the judged rows of ``best`` units at their best and of ``worst`` units at their
+    worst."""
+    return with_values(rows, _moves(judged, best, worst))
+
+
+def _moves(judged: pd.DataFrame, best: set[str], worst: set[str]) -> dict[int, str]:
+    """The judged rows a scenario moves (row → its new value), in row order."""
+    entity, value = judged["entity"].to_numpy(dtype=object), judged["value"].to_numpy(dtype=object)
+    rows, out = judged["row"].to_numpy(), {}
     for who, column in ((best, "best"), (worst, "worst")):
-        rows = judged[judged["entity"].isin(who)]
-        if len(rows):
-            out.loc[rows["row"].to_numpy(), "value"] = rows[column].to_numpy()
-    out["period"] = out["period"].astype(str) + SEP + tag
-    return out
+        to = judged[column].to_numpy(dtype=object)
+        hit = np.isin(entity, list(who)) & (to != value)
+        out.update(zip(rows[hit].tolist(), to[hit].tolist()))
+    return dict(sorted(out.items()))
 
 
-def _changes(judged: pd.DataFrame, best: set[str], worst: set[str]) -> list[dict]:
-    rows = []
-    for who, column in ((best, "best"), (worst, "worst")):
-        part = judged[judged["entity"].isin(who)]
-        for r in part.itertuples(index=False):
-            to = getattr(r, column)
-            if to != r.value:
-                rows.append({"line": r.line, "entity": r.entity, "indicator": r.indicator, "item": r.item,
-                             "value": r.value, "to": to})
-    return rows
+def _changes(judged: pd.DataFrame, moves: dict[int, str]) -> list[dict]:
+    rows = judged.set_index("row")
+    return [{"line": rows.at[r, "line"], "entity": rows.at[r, "entity"], "indicator": rows.at[r, "indicator"],
+             "item": rows.at[r, "item"], "value": rows.at[r, "value"], "to": to} for r, to in moves.items()]
 
 
 def _flag_text(league: pd.DataFrame, rubric: Rubric) -> str:
+    """The award's outcome of a league (indexed by entity): "红旗：A镇", "待定：A镇、B镇", "红旗：无" or ""."""
     if rubric.award is None:
         return ""
-    held = league[league["flag"] != ""]
-    if held.empty:
+    flags = league["flag"].to_numpy(dtype=object)
+    held = flags != ""
+    if not held.any():
         return f"{rubric.award.mark}：无"
-    mark = held["flag"].iloc[0]
-    return f"{mark}：{'、'.join(sorted(held['entity']))}"
+    return f"{flags[held][0]}：{'、'.join(sorted(league.index[held]))}"
+
+
+def _flag_is(rubric: Rubric, outcome: str) -> Callable[[pd.DataFrame], bool]:
+    return lambda league: _flag_text(league, rubric) == outcome
+
+
+def _grade_is(entity: str, grade: str, held: bool) -> Callable[[pd.DataFrame], bool]:
+    return lambda league: (league.at[entity, "grade"] == grade) == held
 
 
 def analyse(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) -> Robustness:
     """Robustness of every (period, group) in ``obs`` (validated observation rows, e.g. one period's).
 
     ``decisions``: the office's decisions of pending awards ((period, group) → entity), applied as in scoring.
+    Each witness is shortened to the judgements that matter (:func:`scoring.witness.shorten`).
     """
     obs = obs.reset_index(drop=True)
     judged = judged_rows(obs, rubric)
-    parts, tags = [], []  # (tag → what it is)
+    variants, tags, groups = [], {}, {}
     for (period, group), rows in obs.groupby(["period", "group"], sort=True):
+        period, group = str(period), str(group)
         units = sorted(rows["entity"].astype(str).unique())
-        j = judged[(judged["period"] == str(period)) & (judged["group"] == str(group))]
+        j = judged[(judged["period"] == period) & (judged["group"] == group)]
+        groups[(period, group)] = (rows, j)
         everyone = set(units)
         scenarios = [("base", set(), set()), ("max", everyone, set()), ("min", set(), everyone)]
         for u in units:
             others = everyone - {u}
             scenarios += [(f"best:{u}", {u}, others), (f"worst:{u}", others, {u})]
         for name, best, worst in scenarios:
-            tag = f"{len(tags)}"
-            tags.append((str(period), str(group), name, best, worst))
-            parts.append(_scenario(rows, j, best, worst, tag))
-    if not parts:
-        return Robustness(pd.DataFrame(columns=COLUMNS), [])
-    synthetic = {(f"{p}{SEP}{k}", g): e for k, (p, g, *_rest) in enumerate(tags)
-                 for (dp, dg), e in (decisions or {}).items() if dp == p and dg == g}
-    league = score_valid(pd.concat(parts, ignore_index=True), rubric, synthetic, reasons=False).league
-    league["tag"] = league["period"].str.split(SEP).str[1].astype(int)
-    by_tag = {k: part.set_index("entity") for k, part in league.groupby("tag")}
+            tags[(period, group, name)] = (len(variants), best, worst)
+            variants.append((period, group, rows, _scenario(rows, j, best, worst)))
+    if not variants:
+        return Robustness(pd.DataFrame(columns=COLUMNS), [], judged)
+    leagues = score_variants(variants, rubric, decisions)
+
+    def scored(period: str, group: str, name: str) -> pd.DataFrame:
+        return leagues[tags[(period, group, name)][0]]
+
     quota_grade = rubric.grades[0].name if rubric.grades else None
     mark = rubric.award.mark if rubric.award else None
-    records, verdicts = [], []
-    index = {(p, g, name): k for k, (p, g, name, _b, _w) in enumerate(tags)}
-    for (period, group) in dict.fromkeys((p, g) for p, g, *_ in tags):
-        base = by_tag[index[(period, group, "base")]]
-        low, high = by_tag[index[(period, group, "min")]], by_tag[index[(period, group, "max")]]
-        j = judged[(judged["period"] == period) & (judged["group"] == group)]
-        flag_now = _flag_text(base.reset_index(), rubric)
+    records, verdicts, claims = [], [], []  # claims: (witness, claim) of every witness, shortened at the end
+
+    def witness(period, group, name, outcome, holds) -> Witness:
+        """A witness of scenario ``name`` ("best:<u>" or "worst:<u>"), its changes filled in once shortened."""
+        rows, j = groups[(period, group)]
+        _, best, worst = tags[(period, group, name)]
+        finals = scored(period, group, "base")["final"]
+        u = name.split(":", 1)[1]
+        nearest = sorted(finals.index, key=lambda v: (v != u, abs(finals[v] - finals[u]), v))
+        found = Witness(name, outcome, [])
+        claims.append((found, j, Claim(period, group, rows, _moves(j, best, worst),
+                                       dict(zip(j["row"].astype(int), j["entity"])), nearest, holds)))
+        return found
+
+    for (period, group) in groups:
+        base = scored(period, group, "base")
+        low, high = scored(period, group, "min"), scored(period, group, "max")
+        flag_now = _flag_text(base, rubric)
         flag_witnesses, good_witnesses = [], {}
         holder = base.index[base["flag"] == mark].tolist() if mark else []
         for u in base.index:
-            best = by_tag[index[(period, group, f"best:{u}")]]
-            worst = by_tag[index[(period, group, f"worst:{u}")]]
-            others = set(base.index) - {u}
+            best, worst = scored(period, group, f"best:{u}"), scored(period, group, f"worst:{u}")
             records.append({
                 "period": period, "entity": u, "final": base.at[u, "final"], "final_min": low.at[u, "final"],
                 "final_max": high.at[u, "final"], "best_rank": int(best.at[u, "rank"]),
@@ -203,31 +226,25 @@ def analyse(obs: pd.DataFrame, rubric: Rubric, decisions: dict | None = None) ->
             if quota_grade:
                 now = base.at[u, "grade"] == quota_grade
                 if not now and best.at[u, "grade"] == quota_grade:
-                    good_witnesses[u] = Witness(f"best:{u}", f"{u} 获得“{quota_grade}”", _changes(j, {u}, others))
+                    good_witnesses[u] = witness(period, group, f"best:{u}", f"{u} 获得“{quota_grade}”",
+                                                _grade_is(u, quota_grade, True))
                 elif now and worst.at[u, "grade"] != quota_grade:
-                    good_witnesses[u] = Witness(f"worst:{u}", f"{u} 失去“{quota_grade}”", _changes(j, others, {u}))
+                    good_witnesses[u] = witness(period, group, f"worst:{u}", f"{u} 失去“{quota_grade}”",
+                                                _grade_is(u, quota_grade, False))
             if mark:
-                outcome_best = _flag_text(best.reset_index(), rubric)
-                if outcome_best != flag_now:
-                    flag_witnesses.append(Witness(f"best:{u}", outcome_best, _changes(j, {u}, others)))
+                outcome_best = _flag_text(best, rubric)
+                if outcome_best != flag_now and outcome_best not in {w.outcome for w in flag_witnesses}:
+                    flag_witnesses.append(witness(period, group, f"best:{u}", outcome_best,
+                                                  _flag_is(rubric, outcome_best)))
                 if u in holder:
-                    outcome_worst = _flag_text(worst.reset_index(), rubric)
-                    if outcome_worst != flag_now:
-                        flag_witnesses.append(Witness(f"worst:{u}", outcome_worst, _changes(j, others, {u})))
-        verdicts.append(GroupVerdict(period, group, flag_now, not flag_witnesses, _unique(flag_witnesses),
-                                     good_witnesses))
-    table = pd.DataFrame(records, columns=COLUMNS)
-    return Robustness(table, verdicts)
-
-
-def _unique(witnesses: list[Witness]) -> list[Witness]:
-    """One witness per distinct outcome (the first found), in order."""
-    seen, out = set(), []
-    for w in witnesses:
-        if w.outcome not in seen:
-            seen.add(w.outcome)
-            out.append(w)
-    return out
+                    outcome_worst = _flag_text(worst, rubric)
+                    if outcome_worst != flag_now and outcome_worst not in {w.outcome for w in flag_witnesses}:
+                        flag_witnesses.append(witness(period, group, f"worst:{u}", outcome_worst,
+                                                      _flag_is(rubric, outcome_worst)))
+        verdicts.append(GroupVerdict(period, group, flag_now, not flag_witnesses, flag_witnesses, good_witnesses))
+    for (found, j, _claim), moves in zip(claims, shorten([c for *_, c in claims], rubric, decisions)):
+        found.changes = _changes(j, moves)
+    return Robustness(pd.DataFrame(records, columns=COLUMNS), verdicts, judged)
 
 
 def apply_witness(obs: pd.DataFrame, witness: Witness) -> pd.DataFrame:

@@ -5,7 +5,7 @@ Word, PDF and XLSX files.
 """
 import streamlit as st
 
-from dashboard import exports, widgets
+from dashboard import exports, robustness_panel, widgets
 from dashboard.navigation import selection_title
 from dashboard.plain import plain
 from dashboard.state import clear_caches, read, rubric, store, viewer
@@ -23,6 +23,7 @@ if view is None:
     st.info("本期没有评分结果 (no results in this period)。")
     st.stop()
 d = view.decimals
+robustness_panel.show(picked)  # 稳健 / 取决于评判, before the office decides
 
 st.subheader("候选单位")
 st.dataframe(view.candidates, hide_index=True, key="sel_candidates",

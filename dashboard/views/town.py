@@ -6,7 +6,7 @@ The view is a link: ``?scheme=…&period=…&unit=…`` reopens it (the URL foll
 """
 import streamlit as st
 
-from dashboard import charts, status, widgets
+from dashboard import charts, status, whatif_panel, widgets
 from dashboard.navigation import unit_page_title
 from dashboard.plain import plain
 from dashboard.state import read, rubric
@@ -66,6 +66,7 @@ with tabs["失分在哪里"]:
                                     "原因": st.column_config.TextColumn("原因", width="medium")})
         st.caption(f"失分 = 满分 − 得分（按显示的 {d} 位小数相减）。")
         widgets.downloads(u.losses, f"失分明细_{entity}_{picked.period}", key="town_dl", sheet="失分明细")
+        whatif_panel.show(picked, entity)  # 假如…（试算，不保存）
 if u.ranked:
     with tabs["逐项对比"]:
         if tabs["逐项对比"].open:

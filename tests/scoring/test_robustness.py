@@ -43,6 +43,24 @@ def test_a_flag_that_hinges_on_one_2_2_judgement(zichuan):
     assert table.loc["B镇", ["final_min", "final_max", "flag_possible"]].tolist() == [97.9, 97.9, True]
 
 
+def test_the_witness_names_only_the_judgement_the_flag_hinges_on(zichuan):
+    """Seed 002 (2.2): "人员培训、工作制度落实不到位的，视情扣2-4分。" — as above, but C镇 and D镇 were judged too (2.2: 3 and
+    4, 8.5: 4). The scenario under which B镇 gets the flag moves every unit's judgements; the witness keeps only the
+    one the flag hinges on, A镇's 2.2, and scoring it normally still gives B镇 the flag."""
+    rows = (unit("A镇", {("2.2", "酌情扣分"): "2"}) + unit("B镇", {("5.1", "问题次数"): "3"})
+            + unit("C镇", {("1.1", ""): "标准型", ("2.2", "酌情扣分"): "3"}) + [fact("C镇", "8.5", "酌情扣分", "4")]
+            + unit("D镇", {("1.1", ""): "基础型", ("2.2", "酌情扣分"): "4"}))
+    obs = valid(rows, zichuan)
+    [verdict] = analyse(obs, zichuan).groups
+    [witness] = verdict.flag_witnesses
+    assert (witness.scenario, witness.outcome) == ("worst:A镇", "红旗：B镇")
+    assert witness.changes == [{"line": "第7行", "entity": "A镇", "indicator": "2.2", "item": "酌情扣分", "value": "2",
+                                "to": "4"}]
+    assert verdict.summary == "取决于评判：A镇 2.2 酌情扣分 2→4 ⇒ 红旗：B镇"
+    again = score_valid(apply_witness(obs, witness), zichuan, reasons=False).league
+    assert again.loc[again["flag"] == "红旗", "entity"].tolist() == ["B镇"]
+
+
 def test_a_wide_margin_is_robust(zichuan):
     """Seed 002 (8.5): "经核查属实的视情况扣 3-5 分。" — A镇 (100) leads B镇 (标准型 −4 and 8.5 −5: daily 91, final
     93.7) by 6.3; B镇's deduction judged 3 instead of 5 gives 95.1, still 4.9 behind: the flag is robust, and no 好
@@ -124,6 +142,9 @@ def test_verdicts_equal_a_brute_force_over_every_range_endpoint(zichuan, rows):
         league = score_valid(apply_witness(obs, witness), zichuan, reasons=False).league
         held = league[league["flag"] != ""]
         assert f"{held['flag'].iloc[0]}：{'、'.join(sorted(held['entity']))}" == witness.outcome
+    for entity, witness in verdict.good_witnesses.items():  # so does each 好 witness
+        league = score_valid(apply_witness(obs, witness), zichuan, reasons=False).league.set_index("entity")
+        assert f"{entity} {'获得' if league.at[entity, 'grade'] == '好' else '失去'}“好”" == witness.outcome
 
 
 @settings(settings.get_profile("robust"))
