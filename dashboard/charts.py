@@ -234,21 +234,12 @@ def figure(builder, *args) -> dict:
     return _drawn(builder.__name__, args)
 
 
-def _scenario_tick(name: str) -> str:
-    """A scenario's name on two lines ('权重<br>60/40'), so the axis stays level on a phone."""
-    for sep in ("：", " "):
-        if sep in name:
-            head, tail = name.split(sep, 1)
-            return f"{head}{sep.strip()}<br>{tail}"
-    return name
-
-
 def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str, mark: str) -> go.Figure:
     """Bump chart of the 情景分析 page: every unit's rank per scenario (1 at the top), its name at the right end.
     Units whose rank, grade or flag moves are drawn in colour, the others in grey; a star marks the flag, a filled
     dot the grade, an open dot neither. Units tied on a rank are drawn a hair apart (hover shows the rank)."""
     traces, labels, ends, movers = [], [], {}, 0
-    ticks = [_scenario_tick(s) for s in order]
+    ticks = list(order)
     for n, (unit, part) in enumerate(detail.groupby("单位", sort=False)):
         part = part.set_index("情景").reindex(list(order)).reset_index()
         flags = part[mark] if mark else pd.Series("", index=part.index)

@@ -141,5 +141,6 @@ def robustness_view(store: Store, scheme: str, period: str, grp: str | None = No
     if verdict is not None and top_grade(rubric) is not None:
         verdicts.append(_grade_verdict(verdict, league, rubric, judged))
     return RobustnessView(judged=True, awards=awards, verdicts=tuple(verdicts),
-                          ranges=_ranges(result.table, league, rubric), n_judged=int((result.judged["group"] == grp).sum()),
-                          judged_items=items, decimals=rubric.display_decimals)
+                          ranges=_ranges(result.table, league, rubric),
+                          n_judged=int((result.judged["group"] == grp).sum()), judged_items=items,
+                          decimals=rubric.display_decimals)

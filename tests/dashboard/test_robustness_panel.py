@@ -28,11 +28,14 @@ def quarter_store(path, rows) -> str:
     return str(path)
 
 
-def open_selection(app, db):
-    at = app(db)
+def open_selection_page(at):
     at.switch_page("views/selection.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def open_selection(app, db):
+    return open_selection_page(app(db))
 
 
 def verdict_lines(at) -> list[str]:
@@ -82,20 +85,21 @@ def preset_db(tmp_path_factory) -> str:
     return str(db)
 
 
+def open_scheme(app, db: str, scheme: str):
+    """The selection page of the latest period of ``scheme``."""
+    at = app(db)
+    at.selectbox(key="scheme").set_value(scheme).run()
+    return open_selection_page(at)
+
+
 def test_a_scheme_without_judged_items_says_so(app, preset_db):
-    at = app(preset_db)
-    at.selectbox(key="scheme").set_value("liaoning-2024-station").run()
-    at.switch_page("views/selection.py").run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_scheme(app, preset_db, "liaoning-2024-station")
     assert "本方案没有视情评判的指标：名次与评选结果不取决于评判尺度。" in [i.value for i in at.info]
     assert verdict_lines(at) == []
 
 
 def test_a_scheme_without_awards_shows_the_rank_ranges_only(app, preset_db):
-    at = app(preset_db)
-    at.selectbox(key="scheme").set_value("rudong-2021").run()
-    at.switch_page("views/selection.py").run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_scheme(app, preset_db, "rudong-2021")
     assert "本方案不评等次、不设奖项：下表只列出各单位在允许的评判范围内可能的总分与名次。" in [i.value for i in at.info]
     assert verdict_lines(at) == []
     ranges = table(at, "最低总分")

@@ -61,7 +61,7 @@ def test_the_60_40_scenario_is_the_engines(app, demo_db):
         engine[engine["scenario"] == "权重 60/40"].set_index("entity")["rank"].to_dict()
     spec = plotly_spec(at)  # the bump chart: one line per unit, its true rank per scenario in the hover data
     assert [t["name"] for t in spec["data"]] == list(ranks["单位"])
-    assert spec["data"][0]["x"] == ["现行", "权重<br>60/40", "权重<br>80/20", "3个“好”", "5个“好”", "不用并列规则"]
+    assert spec["data"][0]["x"] == ["现行", "权重 60/40", "权重 80/20", "3个“好”", "5个“好”", "不用并列规则"]
     assert {t["name"]: int(t["customdata"][1][0]) for t in spec["data"]} == \
         engine[engine["scenario"] == "权重 60/40"].set_index("entity")["rank"].to_dict()
 
