@@ -109,7 +109,7 @@ def test_navigation_and_names_follow_the_scheme(app, presets):
                                                   "如东县2021年度镇区、街道政务服务考核（rudong-2021）",
                                                   "淄川区2022年度镇（街道、开发区）政务服务工作评估（zichuan-2022）"]
     office = ["异议处理", "数据管理", "审计日志", "账户管理", "修改密码"]
-    assert menu(at) == ["季度榜单", "镇街详情", "趋势分析", "得分汇总表", "红旗评选", "评分细则", *office]
+    assert menu(at) == ["季度榜单", "镇街详情", "趋势分析", "得分汇总表", "红旗评选", "情景分析", "评分细则", *office]
     at.selectbox(key="scheme").set_value("haikou-2023").run()
     assert menu(at) == ["月度榜单", "单位详情", "趋势分析", "得分汇总表", "绩效付款", "评分细则", *office]
     with pytest.raises(ValueError, match="Could not find a navigation page"):

@@ -6,11 +6,13 @@ import pandas as pd
 import pytest
 
 from cli.main import main as flagboard
+from queries.league import groups, periods
 from queries.robustness_view import robustness_view
 from queries.store import Store
 from scoring.rubric import load_rubric
 from tests.conftest import SEED_002, fact, frame, quotes_not_in_seed, unit
 from tests.dashboard.conftest import page_text, table, unescaped
+from tests.dashboard.test_presets_pages import offered
 
 # the flag hinges on A镇's 2.2 (judged 2; 4 is allowed): A镇 98.6 (97.2 at 4), B镇 97.9; C镇 92.3 (2.2 and 8.5 judged:
 # 90.9–93.7) and D镇 90.2 (2.2 judged 4: up to 91.6) may swap third and fourth place
@@ -92,22 +94,24 @@ def open_scheme(app, db: str, scheme: str):
     return open_selection_page(at)
 
 
-def test_a_scheme_without_judged_items_says_so(app, preset_db):
-    at = open_scheme(app, preset_db, "liaoning-2024-station")
-    assert "本方案没有视情评判的指标：名次与评选结果不取决于评判尺度。" in [i.value for i in at.info]
-    assert verdict_lines(at) == []
+def test_a_scheme_without_judged_items_says_so(preset_db):
+    """Liaoning's station rubric judges nothing within a range: the read model says so and has no verdicts (the
+    selection page, where the panel shows, is offered only to schemes with grades or awards)."""
+    with Store(preset_db) as store:
+        period = periods(store, "liaoning-2024-station")[-1]
+        view = robustness_view(store, "liaoning-2024-station", period, groups(store, "liaoning-2024-station", period)[0])
+    assert (view.judged, view.verdicts) == (False, ())
 
 
-def test_a_scheme_without_awards_shows_the_rank_ranges_only(app, preset_db):
-    at = open_scheme(app, preset_db, "rudong-2021")
-    assert "本方案不评等次、不设奖项：下表只列出各单位在允许的评判范围内可能的总分与名次。" in [i.value for i in at.info]
-    assert verdict_lines(at) == []
-    ranges = table(at, "最低总分")
-    assert list(ranges.columns) == ["单位", "总分", "最低总分", "最高总分", "最好名次", "最差名次"]
-    period = at.selectbox(key="period").value
-    with Store(preset_db) as store:  # the engine's ranges of the same period, as the read model words them
-        expected = robustness_view(store, "rudong-2021", period, "").ranges
-    pd.testing.assert_frame_equal(ranges, expected, check_dtype=False)
+def test_a_scheme_without_awards_shows_the_rank_ranges_only(preset_db):
+    """Rudong grades nothing and gives no award but has a judged bonus: rank ranges only, no verdicts — the same
+    as `flagboard robustness` reports; its selection page is not offered (navigation: grades or awards only)."""
+    with Store(preset_db) as store:
+        period = periods(store, "rudong-2021")[-1]
+        view = robustness_view(store, "rudong-2021", period, groups(store, "rudong-2021", period)[0])
+    assert (view.judged, view.awards, view.verdicts) == (True, False, ())
+    assert list(view.ranges.columns) == ["单位", "总分", "最低总分", "最高总分", "最好名次", "最差名次"]
+    assert "selection" not in offered("rudong-2021")
 
 
 def test_robustness_panel_quotes_are_verbatim_from_the_seed():

@@ -16,7 +16,8 @@ import pytest
 
 from documents.backup import backup, backup_beside
 from documents.restore import restore
-from queries.store import Actor, NotPermittedError, Request, Store, accounts, objections, workflow
+from queries.store import (Actor, NotPermittedError, Request, Store, accounts, notice_settings, objections,
+                           workflow)
 from queries.store.connection import SYSTEM, problems_listed
 from scoring.payout import ContractTerms
 from scoring.rubric import load_rubric
@@ -49,6 +50,8 @@ def stock_every_table(db: str) -> None:
                           ignore_index=True)
         store.import_observations(haikou, month, who="张三", source="m.csv")
         store.set_contract_terms(haikou.id, "第一年", ContractTerms(880000.0, 10, 8, 12), who="王主任")
+        store.write("王主任", notice_settings.request(SCHEME), notice_settings.save, SCHEME, "淄川区政务服务管理办公室",
+                    "淄川区政务服务管理办公室")
 
 
 @pytest.fixture
