@@ -182,6 +182,7 @@ def test_a_town_signs_in_and_sees_its_own_unit_in_review(page, server):
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     settle(page)
     assert page.get_by_role("heading", name=f"镇街详情 · {TOWN}").is_visible()
+    page.get_by_role("button", name="提交异议").wait_for(timeout=60_000)  # drawn last, after the tabs
     assert page.get_by_role("button", name="提交异议").is_visible()
     shot(page, "town-account")
 
