@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from documents.cells import cell_text
+from documents.xlsx_layout import text_width
 from queries.summary_table import SummaryTable
 
 TITLE_ROW, UPPER_ROW, LOWER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -23,8 +24,8 @@ KEY_COLUMNS = ("期间", "单位")
 
 
 def _width(text: str) -> float:
-    """A column width that fits ``text`` (a CJK character counts twice)."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 2
+    """A column width that fits ``text`` (wide characters count twice; two columns of padding)."""
+    return text_width(text) + 2
 
 
 def summary_xlsx(table: SummaryTable, note: str = "") -> bytes:

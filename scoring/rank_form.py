@@ -13,6 +13,8 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring.problems import Problem
 from scoring.rubric import Rubric
@@ -30,14 +32,19 @@ def _alternatives(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
     return found
 
 
+def line_label_series(n: int) -> pd.Series:
+    """"第2行" … for ``n`` rows without a line label (CSV line numbers: the header is line 1)."""
+    numbers = pa.array(np.arange(2, n + 2)).cast(pa.string())
+    return pd.Series(pc.binary_join_element_wise("第", numbers, "行", "").to_pandas(), dtype="str")
+
+
 def line_labels(obs: pd.DataFrame) -> pd.DataFrame:
-    """``obs`` with the ``line`` and ``row`` columns validation would give it (CSV line numbers counting the
-    header as line 1), so that dropping rows does not renumber the lines problems name."""
+    """``obs`` with the ``line`` and ``row`` columns validation would give it, so that dropping rows does not
+    renumber the lines problems name."""
     if "line" in obs.columns:
         return obs
-    rows = np.arange(2, len(obs) + 2)
-    out = obs.assign(line=[f"第{n}行" for n in rows])
-    return out if "row" in out.columns else out.assign(row=rows)
+    out = obs.assign(line=line_label_series(len(obs)).to_numpy())
+    return out if "row" in out.columns else out.assign(row=np.arange(2, len(obs) + 2))
 
 
 def drop_blank_alternatives(obs: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, list[Problem]]:

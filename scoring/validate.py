@@ -19,14 +19,12 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from scoring.codes import first_rows, small_sort, text_codes
 from scoring.kinds import ItemSpec
 from scoring.phases import split_period
 from scoring.problems import Problem
-from scoring.rank_form import drop_blank_alternatives
+from scoring.rank_form import drop_blank_alternatives, line_label_series
 from scoring.rubric import Indicator, Rubric
 from scoring.rules.base import Rule, ScoreContext
 
@@ -45,12 +43,6 @@ def period_pattern(rubric: Rubric) -> tuple[re.Pattern, str]:
         return pattern, example
     alternatives = "|".join(re.escape(s) for s in suffixes)
     return re.compile(f"{pattern.pattern.rstrip('$')}({alternatives})?$"), f"{example} 或 {example}{suffixes[0]}"
-
-
-def _line_labels(n: int) -> pd.Series:
-    """"第2行" … for rows without a line label (CSV line numbers: the header is line 1)."""
-    numbers = pa.array(np.arange(2, n + 2)).cast(pa.string())
-    return pd.Series(pc.binary_join_element_wise("第", numbers, "行", "").to_pandas(), dtype="str")
 
 
 @dataclass
@@ -324,7 +316,7 @@ def prepare(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) -
     else:
         rows_no = np.full(len(obs), -1)
     if "line" not in obs.columns:
-        obs["line"] = _line_labels(len(obs))
+        obs["line"] = line_label_series(len(obs))
     period, periods = text_codes(obs["period"])
     entity, entities = text_codes(obs["entity"])
     unit = pd.factorize(period * max(len(entities), 1) + entity)[0]
