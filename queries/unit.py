@@ -61,7 +61,8 @@ def indicator_detail(store: Store, scheme: str, period: str, entity: str) -> pd.
             return detail.assign(reason=pd.Series(dtype="str"))
         places = {code: p for code, p in zip(detail["indicator"], detail["place"]) if p == p}
         reasons = scorer.render_reasons(cur, scheme, period, entity, places)
-    detail.insert(6, "reason", detail["indicator"].map(reasons).fillna("").astype("str"))
+    detail.insert(6, "reason", pd.Series([reasons.get(c, "") for c in detail["indicator"]], index=detail.index,
+                                         dtype="str"))
     return detail
 
 

@@ -93,6 +93,21 @@ def _encode(arr) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, np.asarray(chunks[-1].dictionary.to_pylist(), dtype=object)
 
 
+CODED_COLUMNS = ("period", "group", "entity", "indicator", "item", "value", "ref")  # few distinct texts each
+
+
+def as_categoricals(frame: pd.DataFrame, columns=CODED_COLUMNS) -> pd.DataFrame:
+    """``frame`` with its text ``columns`` as Categoricals (codes from :func:`text_codes`, so mostly known already):
+    slicing millions of rows then copies integers, not strings. A column with a non-text value stays as it is."""
+    out = frame.copy(deep=False)
+    for col in columns:
+        if col in out.columns and len(out) and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            codes, uniques = text_codes(out[col])
+            if all(isinstance(u, str) for u in uniques):
+                out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+    return out
+
+
 def first_rows(codes: np.ndarray, n: int | None = None) -> np.ndarray:
     """The index of each code's first occurrence (codes 0..n-1), in one pass (no sort)."""
     codes = np.asarray(codes)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scoring.codes import first_rows, forget_text_codes, small_sort, text_codes
+from scoring.codes import as_categoricals, first_rows, forget_text_codes, small_sort, text_codes
 from scoring.exact import SCALE, Q, frac, units4
 from scoring.problems import InputError, Problem, errors_only
 from scoring.ranking import group_codes, rank_league
@@ -115,20 +115,11 @@ def _text_column(values) -> pa.Array:
     return pa.array(obj.astype(str).astype(object), type=TEXT)
 
 
-CODED_COLUMNS = ("period", "group", "entity", "indicator", "item", "value", "ref")
-
-
 def _rule_rows(obs: pd.DataFrame) -> pd.DataFrame:
     """The rows as rules read them: ``line`` and ``note`` left out (only checks and people read them) and
     the text columns as Categoricals (codes mostly known from validation), so that splitting millions of
     rows by indicator copies integers, not strings."""
-    rows = obs.drop(columns=[c for c in ("line", "note") if c in obs.columns])
-    for col in CODED_COLUMNS:
-        if col in rows.columns and len(rows):
-            codes, uniques = text_codes(rows[col])
-            if all(isinstance(u, str) for u in uniques):
-                rows[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
-    return rows
+    return as_categoricals(obs.drop(columns=[c for c in ("line", "note") if c in obs.columns]))
 
 
 def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | None = None,
@@ -154,12 +145,13 @@ def score_indicators(obs: pd.DataFrame, rubric: Rubric, units: pd.DataFrame | No
     codes, names = text_codes(obs["indicator"]) if len(obs) else (np.zeros(0, dtype="int64"), np.array([]))
     order = small_sort(codes)
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    by_ind = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
-    empty = np.zeros(0, dtype="int64")
+    by_ind = {name: (bounds[i], bounds[i + 1]) for i, name in enumerate(names)}
+    rows_sorted = rows_all.iloc[order]  # by indicator (one copy), each indicator's rows a slice of it
     results: dict[str, RuleResult] = {}
     warnings: list[Problem] = []
     for ind in rubric.indicators:
-        results[ind.code] = res = ind.rule.score(rows_all.iloc[by_ind.get(ind.code, empty)], rule_units, ind, ctx)
+        start, stop = by_ind.get(ind.code, (0, 0))
+        results[ind.code] = res = ind.rule.score(rows_sorted.iloc[start:stop], rule_units, ind, ctx)
         warnings += ind.rule.outcome_warnings(res, units, ind)
     for net in rubric.net_events:
         warnings += _net_events(net, results, units, rubric)

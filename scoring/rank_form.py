@@ -13,10 +13,9 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from scoring.problems import Problem
+from scoring.reader import line_labels as line_labels_of_file
 from scoring.rubric import Rubric
 
 
@@ -34,8 +33,7 @@ def _alternatives(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
 
 def line_label_series(n: int) -> pd.Series:
     """"第2行" … for ``n`` rows without a line label (CSV line numbers: the header is line 1)."""
-    numbers = pa.array(np.arange(2, n + 2)).cast(pa.string())
-    return pd.Series(pc.binary_join_element_wise("第", numbers, "行", "").to_pandas(), dtype="str")
+    return line_labels_of_file("第", "行", n)
 
 
 def line_labels(obs: pd.DataFrame) -> pd.DataFrame:

@@ -64,7 +64,8 @@ def _assign_award(league: pd.DataFrame, rubric: Rubric, decisions: dict, codes: 
         return
     top = league[shared]
     names = {c.id: c.name for c in rubric.components}
-    rank1_of = pd.Series(league.index[first]).groupby(codes[first]).agg(list).to_dict()
+    in_shared = first & np.isin(codes, np.unique(codes[shared]))  # rank-1 units of the groups with a tie only
+    rank1_of = pd.Series(league.index[in_shared]).groupby(codes[in_shared]).agg(list).to_dict()
     for (period, group, code), cands in top.groupby(["period", "group", codes[shared]], sort=False):
         idx = list(cands.index)
         steps = []

@@ -83,6 +83,31 @@ def line_labels(prefix: str, suffix: str, n: int) -> pd.Series:
     return pd.Series(pc.binary_join_element_wise(prefix, numbers, suffix, "").to_pandas(), dtype="str")
 
 
+STORED_LINE = "已存数据"  # line label prefix of rows that come from the store, not from a file
+
+
+def fill_stored_lines(obs: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` with every missing line label (stored rows: bulk-loaded, or the stored rows an import is validated
+    with) named by its period and unit: "已存数据 2023Q1 某镇". Each unit's label is built once (a national
+    period has a million rows and forty thousand units); when every label was missing the column is a Categorical."""
+    from scoring.codes import text_codes  # the encoding validation reuses (same Arrow buffers)
+
+    missing = obs["line"].isna().to_numpy() if "line" in obs.columns else np.ones(len(obs), dtype=bool)
+    if not missing.any():
+        return obs
+    period, periods = text_codes(obs["period"])
+    entity, entities = text_codes(obs["entity"])
+    units, unit = np.unique(period * max(len(entities), 1) + entity, return_inverse=True)
+    n_entities = max(len(entities), 1)
+    labels = np.array([f"{STORED_LINE} {periods[u // n_entities]} {entities[u % n_entities]}" for u in units],
+                      dtype=object)
+    if missing.all():
+        return obs.assign(line=pd.Categorical.from_codes(unit.reshape(-1), categories=pd.Index(labels, dtype="str")))
+    line = obs["line"].to_numpy(dtype=object).copy()
+    line[missing] = labels[unit.reshape(-1)[missing]]
+    return obs.assign(line=pd.Series(line, index=obs.index, dtype="str"))
+
+
 def _normalise(frame: pd.DataFrame, lines: pd.Series, source: str) -> pd.DataFrame:
     frame = frame.rename(columns=lambda c: str(c).strip().lower().lstrip("\ufeff"))
     missing = [c for c in COLUMNS if c not in frame.columns]

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from scoring.codes import first_rows, small_sort, text_codes
+from scoring.codes import as_categoricals, first_rows, small_sort, text_codes
 from scoring.kinds import ItemSpec
 from scoring.phases import split_period
 from scoring.problems import Problem
@@ -207,20 +207,21 @@ def check_rules(b: Batch) -> None:
     declare none (the base class's hooks) are skipped without slicing their rows."""
     obs = b.obs
     ctx = ScoreContext(tie_method=b.rubric.tie_method, group_sizes=_group_sizes(b))
+    ordinal = {ind.code: j for j, ind in enumerate(b.rubric.indicators)}
+    spec_ind = np.array([ordinal[ind.code] for ind, _, _ in b.specs], dtype="int64")
+    row_ind = np.where(b.sid >= 0, spec_ind[np.maximum(b.sid, 0)], -1) if len(spec_ind) else b.sid
+    order = small_sort(row_ind + 1)  # rows by indicator (known items only), in file order within one
+    bounds = np.searchsorted(row_ind[order], np.arange(-1, len(ordinal) + 1))
     coded = None
-    for ind in b.rubric.indicators:
+    for j, ind in enumerate(b.rubric.indicators):
         rule = type(ind.rule)
         if rule.check is Rule.check and rule.warnings is Rule.warnings:
             continue
-        mine = [r for s, r in b.rows_of.items() if b.specs[s][0].code == ind.code]
-        if not mine:
+        if bounds[j + 2] == bounds[j + 1]:
             continue
-        if coded is None:  # the columns rules read, the key columns as Categoricals: cheap to slice
-            coded = obs[[c for c in RULE_COLUMNS if c in obs.columns]].assign(
-                **{c: pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
-                   for c, (codes, uniques) in (("period", (b.period, b.periods)), ("entity", (b.entity, b.entities)))
-                   if len(obs) and all(isinstance(u, str) for u in uniques)})
-        rows = coded.iloc[np.sort(np.concatenate(mine))]
+        if coded is None:  # the columns rules read, text as Categoricals, sorted by indicator once: sliced below
+            coded = as_categoricals(obs[[c for c in RULE_COLUMNS if c in obs.columns]]).iloc[order[bounds[1]:]]
+        rows = coded.iloc[bounds[j + 1] - bounds[1]:bounds[j + 2] - bounds[1]]
         b.problems.extend(ind.rule.check(rows, ind, ctx))
         b.problems.extend(ind.rule.warnings(rows, ind, ctx))
 
@@ -269,6 +270,7 @@ def check_completeness(b: Batch) -> None:
     unit_entity = obs["entity"].iloc[first].to_numpy(dtype=object)
     present = np.zeros((len(first), len(specs)), dtype=bool)
     present[local, b.sid[rows]] = True
+    period_codes, period_names = None, None  # the units' periods, coded when a rank indicator needs them
     base = {}
     for s, (ind, pos, _) in enumerate(specs):
         base.setdefault(ind.code, s - pos)
@@ -292,8 +294,11 @@ def check_completeness(b: Batch) -> None:
             for p, e in zip(unit_period[n > 1], unit_entity[n > 1]):
                 b.problems.append(Problem(f"{p} {e} 指标 {ind.code}",
                                           f"同时填写了{'和'.join(names)}，只能填其中一种 (both place and measure)"))
-            used = pd.DataFrame(present[:, cols]).groupby(unit_period, sort=True).any().sum(axis=1)
-            for p in used[used > 1].index:
+            if period_names is None:
+                period_codes, period_names = pd.factorize(unit_period, sort=True)
+            used = sum((np.bincount(period_codes, weights=present[:, c], minlength=len(period_names)) > 0)
+                       .astype(int) for c in cols)  # forms used per period
+            for p in period_names[used > 1]:
                 b.problems.append(Problem(f"{p} 指标 {ind.code}",
                                           f"同一期间内有的单位填{names[0]}、有的填{names[1]}，必须统一为一种"
                                           f" (a rank indicator mixes {names[0]} and {names[1]})"))

@@ -29,6 +29,8 @@ from queries.store.errors import LockedError, RefusedError
 from scoring.intake import in_file_order
 from scoring.lookalike import lookalike_problems
 from scoring.problems import InputError, Problem, errors_only
+from scoring.rank_form import line_label_series
+from scoring.reader import STORED_LINE, fill_stored_lines
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
@@ -81,7 +83,7 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
         if col not in obs.columns:
             obs[col] = ""
     if "line" not in obs.columns:
-        obs["line"] = [f"第{i + 2}行" for i in range(len(obs))]
+        obs["line"] = line_label_series(len(obs)).to_numpy()
     empty_units = pd.DataFrame(columns=["period", "entity", "group", "status"])
     if obs.empty:
         return ImportPlan(obs, [Problem("文件 file", "没有任何观测数据行 (no observation rows)")], empty_units)
@@ -89,10 +91,10 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
     cur.register("incoming_units", units)
     cur.register("wanted_periods", pd.DataFrame({"period": sorted(units["period"].unique())}))
     others = facts.of_other_units(cur, rubric.id)
-    others["line"] = scorer.STORED + " " + others["period"] + " " + others["entity"]
+    others = fill_stored_lines(others.drop(columns="line", errors="ignore"))
     merged = pd.concat([obs.assign(_incoming=True), others.assign(_incoming=False)], ignore_index=True)
     clean, problems = scorer.validate_rows(merged, rubric)
-    problems = [p for p in problems if p.severity == "error" or not p.where.startswith(scorer.STORED)]
+    problems = [p for p in problems if p.severity == "error" or not p.where.startswith(STORED_LINE)]
     look_alikes = lookalike_problems(obs["entity"], obs["line"], facts.known_units(cur, rubric.id))
     problems = in_file_order(problems + look_alikes)
     locked, reopened = publishing.period_states(cur, rubric.id, sorted(units["period"].unique()))

@@ -311,7 +311,7 @@ class Store:
         with _WRITES, self.reading() as reader:  # no other write of this process between a read and its write
             rows = facts.count_of_periods(reader, scheme, periods)
             scorer.score_each(
-                rubric, periods, fetch=lambda period: scorer.fetch_period(reader, rubric, period),
+                rubric, periods, fetch=lambda period: scorer.fetch_for_scoring(reader, rubric, period),
                 write=lambda period, scored: self.write(who, Request("rescore", scheme, (period,), why=why),
                                                         results.rescore_period, rubric, period, scored, why),
                 rows=rows)

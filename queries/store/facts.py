@@ -7,6 +7,7 @@ Every function takes a cursor, so a write command reads inside its own transacti
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from queries.statements import beside
 
@@ -36,6 +37,11 @@ def of_other_units(cur, scheme: str) -> pd.DataFrame:
 def of_period(cur, scheme: str, period: str) -> pd.DataFrame:
     """Every stored row of a period, to score it (interchange columns, ``group`` and ``line``)."""
     return SQL.period_observations.arrow(cur, scheme=scheme, period=period)
+
+
+def table_of_period(cur, scheme: str, period: str) -> pa.Table:
+    """:func:`of_period` as an Arrow table (what a scoring worker process receives: no pandas in this process)."""
+    return SQL.period_observations.table(cur, scheme=scheme, period=period)
 
 
 def of_group(cur, scheme: str, period: str, grp: str) -> pd.DataFrame:

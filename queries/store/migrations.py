@@ -38,7 +38,8 @@ def needs_exact_rescore(cur) -> bool:
 
 
 def mark_exact(cur) -> None:
-    SQL.set_meta(cur, key="arithmetic", value=ARITHMETIC)
+    if SQL.meta_value(cur, key="arithmetic") != ARITHMETIC:  # read first: every scoring write calls it
+        SQL.set_meta(cur, key="arithmetic", value=ARITHMETIC)
 
 
 def scored_schemes(cur) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from queries.statements import beside
 from queries.store import migrations, rubric_versions
@@ -25,18 +26,21 @@ SQL = beside(__file__)
 
 def points_table(points: Points) -> dict[str, pa.Table]:
     """The lean per-indicator rows of a scoring, one Arrow table per period: entity (dictionary-encoded: each unit's
-    name once), ord (the indicator's place in the rubric), points, place."""
+    name once), ord (the indicator's place in the rubric), points, place. Rows go unit by unit in name order:
+    DuckDB stores them faster that way, and one unit's rows then sit in few blocks (its detail reads few)."""
     units = points.units
     k, n = len(points.codes), len(units)
     out = {}
     for period, idx in units.groupby(units["period"].astype(str), sort=False).indices.items():
         names = pa.array(units["entity"].astype(str).to_numpy(dtype=object)[idx], type=pa.string())
-        codes = np.tile(np.arange(len(idx), dtype="int32"), k)
+        order = pc.sort_indices(names).to_numpy()
+        idx = idx[order]
+        codes = np.repeat(np.arange(len(idx), dtype="int32"), k)
         out[period] = pa.table({
-            "entity": pa.DictionaryArray.from_arrays(pa.array(codes), names),
-            "ord": pa.array(np.repeat(np.arange(k, dtype="int16"), len(idx))),
-            "points": pa.array(points.points[:, idx].reshape(-1)),
-            "place": pa.array(points.places[:, idx].reshape(-1), from_pandas=True)})
+            "entity": pa.DictionaryArray.from_arrays(pa.array(codes), names.take(pa.array(order))),
+            "ord": pa.array(np.tile(np.arange(k, dtype="int16"), len(idx))),
+            "points": pa.array(points.points[:, idx].T.reshape(-1)),
+            "place": pa.array(points.places[:, idx].T.reshape(-1), from_pandas=True)})
     if n == 0:
         out = {}
     return out

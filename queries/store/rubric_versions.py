@@ -83,7 +83,10 @@ def adopt(cur, rubric: Rubric, ref: str | Path | None, why: str = "") -> tuple[l
 def register(cur, rubric: Rubric, text: str | None = None) -> None:
     """Make sure a rubric version is kept with its indicators (results name the version they were scored with,
     and the results view joins its indicators). ``text``: the version's file, when known (else the stored file of
-    the scheme if it is that version)."""
+    the scheme if it is that version). Reads first: every scoring write calls it, and the version is usually kept."""
+    if (SQL.version_yaml(cur, scheme=rubric.id, version=rubric.version) is not None
+            and SQL.has_version_indicators(cur, scheme=rubric.id, version=rubric.version)):
+        return  # kept with its file and its indicators: nothing to add
     if text is None:
         stored = SQL.rubric_yaml(cur, scheme=rubric.id)
         text = stored if stored is not None and parse_stored(stored, rubric.id).version == rubric.version else None

@@ -17,23 +17,25 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
+import pyarrow as pa
 
 from queries.statements import beside
 from queries.store import facts, results, rubric_versions, workers
 from scoring.engine import Scored, score_valid, unit_detail
 from scoring.problems import InputError, Problem, errors_only
+from scoring.reader import fill_stored_lines
 from scoring.rubric import Rubric
 from scoring.validate import validate
 
 SQL = beside(__file__)
-STORED = "已存数据"  # line label prefix of stored rows validated with incoming ones (and of bulk-loaded rows)
 
 
 @dataclass
 class Fetched:
-    """A period's stored facts and its recorded award decisions."""
+    """A period's stored facts (a frame, or an Arrow table on its way to a scoring process) and its recorded award
+    decisions."""
 
-    obs: pd.DataFrame
+    obs: pd.DataFrame | pa.Table
     decided: pd.DataFrame
 
 
@@ -44,9 +46,7 @@ def validate_rows(rows: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, lis
 
 def check_stored(obs: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate stored rows; rows without a file line (bulk loads) are named by period and entity."""
-    if obs["line"].isna().any():
-        obs = obs.assign(line=obs["line"].fillna(STORED + " " + obs["period"] + " " + obs["entity"]))
-    return validate(obs, rubric)
+    return validate(fill_stored_lines(obs), rubric)
 
 
 def decisions_of(decided: pd.DataFrame) -> dict:
@@ -81,6 +81,13 @@ def fetch_period(cur, rubric: Rubric, period: str) -> Fetched:
                    SQL.decisions_of_period.arrow(cur, scheme=rubric.id, period=period))
 
 
+def fetch_for_scoring(cur, rubric: Rubric, period: str) -> Fetched:
+    """:func:`fetch_period` with the facts as an Arrow table (what :func:`score_each` hands to a worker process;
+    pandas only where the scoring runs)."""
+    return Fetched(facts.table_of_period(cur, rubric.id, period),
+                   SQL.decisions_of_period.arrow(cur, scheme=rubric.id, period=period))
+
+
 def score_period(cur, rubric: Rubric, period: str) -> Scored:
     """Score a period's stored facts without writing (e.g. to compare with its published table)."""
     got = fetch_period(cur, rubric, period)
@@ -108,10 +115,11 @@ def render_reasons(cur, scheme: str, period: str, entity: str, places: dict[str,
 
 
 def _score(fetched: Fetched, rubric: Rubric) -> tuple[Scored | None, list[Problem]]:
-    if fetched.obs.empty:
+    obs = fetched.obs.to_pandas() if isinstance(fetched.obs, pa.Table) else fetched.obs
+    if obs.empty:
         return None, []
     try:
-        return score_stored(fetched.obs, fetched.decided, rubric, reasons=False), []
+        return score_stored(obs, fetched.decided, rubric, reasons=False), []
     except InputError as exc:
         return None, exc.problems
 
@@ -152,5 +160,5 @@ def _score_in_thread(rubric: Rubric, periods: list[str], fetch: Callable[[str], 
 def rescore_in(cur, rubric: Rubric, periods: list[str]) -> None:
     """Rescore ``periods`` inside the caller's transaction (a decision, an undo, a new rubric version: all or
     nothing)."""
-    score_each(rubric, list(periods), fetch=lambda period: fetch_period(cur, rubric, period),
+    score_each(rubric, list(periods), fetch=lambda period: fetch_for_scoring(cur, rubric, period),
                write=lambda period, scored: results.replace_period(cur, rubric, period, scored))

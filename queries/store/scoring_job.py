@@ -9,18 +9,20 @@ import pyarrow as pa
 
 from scoring.engine import Scored, score_valid
 from scoring.problems import InputError, errors_only
+from scoring.reader import fill_stored_lines
 from scoring.validate import validate
-
-STORED = "已存数据"
 
 
 def run(rubric, obs, decided: pd.DataFrame) -> dict:
-    """Validate and score one period's stored facts (an Arrow table or a frame), without reasons."""
+    """Validate and score one period's stored facts (an Arrow file's path from :func:`.workers.handoff`, an Arrow
+    table or a frame), without reasons."""
+    if isinstance(obs, str):
+        obs = pa.ipc.open_file(pa.memory_map(obs)).read_all()  # mapped, not copied
     if isinstance(obs, pa.Table):
         obs = obs.to_pandas()
-    if obs["line"].isna().any():
-        obs = obs.assign(line=obs["line"].fillna(STORED + " " + obs["period"] + " " + obs["entity"]))
-    obs, problems = validate(obs, rubric)
+    if obs.empty:  # a period without facts: its results go (as in the thread path)
+        return {"empty": True, "problems": [], "rss_mib": _peak_rss_mib()}
+    obs, problems = validate(fill_stored_lines(obs), rubric)
     if errors_only(problems):
         return {"problems": problems, "rss_mib": _peak_rss_mib()}
     decisions = {(p, g): e for p, g, e in zip(decided["period"], decided["grp"], decided["entity"])}
@@ -36,7 +38,7 @@ def _peak_rss_mib() -> float:
 
 def received(done: dict, rubric) -> tuple[Scored | None, list]:
     """A worker's answer as (scored, problems)."""
-    if done["problems"]:
+    if done["problems"] or done.get("empty"):
         return None, done["problems"]
     return Scored(done["points"], done["league"], done["warnings"], rubric), []
 

@@ -5,14 +5,13 @@ from fractions import Fraction
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from scoring.exact import Q, fmt_points, frac
 from scoring.kinds import ItemSpec
 from scoring.problems import Problem
 from scoring.rules.base import DEFAULT_CONTEXT, Rule, RuleResult, register
-from scoring.rules.values import distinct_text, fragment, item_q, join_reasons, num_text
+from scoring.rules.values import distinct_text, fragment, item_q, join_reasons, num_text, same_text
 
 
 class Deduction(BaseModel):
@@ -87,11 +86,11 @@ class Deduct(Rule):
         for d, n in zip(self.deductions, counts):
             off = d.amount * n
             if d.kind == "flag":
-                said = pd.Series([d.say or d.item] * len(n), dtype=object)
+                said = same_text(d.say or d.item, len(n))
             else:
                 said = _fill_n((d.say or "{item} {n}").replace("{item}", d.item), n)
             parts.append(fragment(off > 0, said + " −" + num_text(off)))
-        parts.append(fragment(over, pd.Series(["扣完为止"] * len(over))))
+        parts.append(fragment(over, same_text("扣完为止", len(over))))
         return join_reasons(parts)
 
     def describe(self, ind):
@@ -104,9 +103,9 @@ class Deduct(Rule):
         return "；".join(parts) + f"，扣完为止（满分{fmt_points(ind.max)}分）。"
 
 
-def _fill_n(template: str, n: np.ndarray) -> pd.Series:
+def _fill_n(template: str, n: np.ndarray) -> np.ndarray:
     """Put each unit's count into ``template`` at ``{n}`` (vectorised)."""
     head, _, tail = template.partition("{n}")
     if not _:
-        return pd.Series([template] * len(n), dtype=object)
+        return same_text(template, len(n))
     return head + num_text(n) + tail

@@ -124,8 +124,13 @@ class Events(Rule):
             return []
         key = np.zeros(len(plain), dtype="int64")
         for col in ("period", "entity", "item", "num"):
-            codes, uniques = pd.factorize(rows[col].to_numpy()[plain])
-            key = key * (len(uniques) + 1) + codes
+            values = rows[col]
+            if isinstance(values.dtype, pd.CategoricalDtype):  # the engine's and validation's key columns
+                codes, n = values.cat.codes.to_numpy()[plain].astype("int64"), len(values.cat.categories)
+            else:
+                codes, uniques = pd.factorize(values.to_numpy()[plain])
+                n = len(uniques)
+            key = key * (n + 1) + codes
         dup = plain[pd.Series(key).duplicated(keep="first").to_numpy()]
         if not len(dup):
             return []

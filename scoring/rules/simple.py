@@ -83,7 +83,7 @@ class Award(Rule):
             lost = frac(ind.max) - points
 
             def text(flag, n, points, lost):
-                flag_txt = pd.Series(np.where(flag > 0, "是", "否"))
+                flag_txt = np.where(flag > 0, "是", "否").astype(object)
                 return fragment(lost > 0, self.base_item + flag_txt + "，" + self.unit_item + " " + num_text(n)
                                 + "，得" + num_text(points) + "分 −" + num_text(lost))
 

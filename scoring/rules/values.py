@@ -129,11 +129,18 @@ def short_numbers(values) -> np.ndarray:
     return words[inv.reshape(-1)]
 
 
-def num_text(values) -> pd.Series:
-    """Numbers as short text for reasons (3 → "3", 2.5 → "2.5"); exact values are rounded half-up to 4 decimals."""
+def num_text(values) -> np.ndarray:
+    """Numbers as short text for reasons (3 → "3", 2.5 → "2.5"); exact values are rounded half-up to 4 decimals.
+    An object array: reasons are joined with ``+`` element-wise, and numpy does that for one unit (a reason
+    rendered when read) without pandas' overhead per operation."""
     if isinstance(values, Q):
         values = values.to_float()
-    return pd.Series(short_numbers(values), dtype="str")
+    return short_numbers(values)
+
+
+def same_text(text: str, n: int) -> np.ndarray:
+    """``text`` for each of ``n`` units (an object array, to join with others element-wise)."""
+    return np.full(n, text, dtype=object)
 
 
 SMALL = 64  # up to this many units, texts are built directly (factorising costs more than it saves)
