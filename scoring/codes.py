@@ -42,6 +42,11 @@ def text_codes(values) -> tuple[np.ndarray, np.ndarray]:
     Arrow buffers are immutable, so the result for a column's buffers is remembered (the last few columns):
     validation and scoring encode the same columns of the same rows, and pay for it once.
     """
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # the rules' rows: codes already
+        cat_codes = np.asarray(values.cat.codes)
+        if not (cat_codes < 0).any():
+            codes, seen = pd.factorize(cat_codes)  # renumbered in order of first appearance, as below
+            return codes.astype("int64"), np.asarray(values.cat.categories, dtype=object)[seen]
     try:
         arr = pa.array(values)
         key = _buffers_key(arr)

@@ -107,8 +107,10 @@ class Events(Rule):
         problems: list[Problem] = []
         if not self.merge_by_ref or len(rows) == 0:
             return problems
-        level_rows = rows[rows["item"].isin(list(self.levels)) & (rows["ref"] != "")]
-        bad = level_rows[level_rows["num"] != 1]
+        suspect = (rows["item"].isin(list(self.levels)) & (rows["ref"] != "") & (rows["num"] != 1)).to_numpy(dtype=bool)
+        if not suspect.any():
+            return problems
+        bad = rows[suspect]
         for line, item, value in zip(bad["line"], bad["item"], bad["value"]):
             problems.append(Problem(line, f"指标 {ind.code} 的 {item} 行填写了 ref（同一事项），value 必须为 1，"
                                           f"实际为 “{value}” (a level row with a ref must have value 1)"))

@@ -85,9 +85,10 @@ class Rank(Rule):
         """A place beyond the number of units ranked in its period and group is an error, never a silent 0."""
         if not ctx.group_sizes or len(rows) == 0:
             return []
-        given = rows[(rows["item"] == self.place_item).to_numpy(dtype=bool)]
-        if given.empty:
-            return []
+        placed = (rows["item"] == self.place_item).to_numpy(dtype=bool)
+        if not placed.any() or rows["num"].to_numpy(dtype="float64")[placed].max() <= min(ctx.group_sizes.values()):
+            return []  # no place beyond the smallest group (the usual case): nothing to look up
+        given = rows[placed]
         keys = given["period"].astype(str).to_numpy(dtype=object) + "\x1f" + given["group"].astype(str).to_numpy(
             dtype=object)
         codes, uniques = pd.factorize(keys)

@@ -82,6 +82,45 @@ def test_rescoring_in_two_worker_processes_gives_the_same_store(tmp_path, zichua
     assert len(stores["serial"]["result_points"]) == 3 * 3 * len(zichuan.indicators)
 
 
+def test_facts_cross_to_the_workers_as_files_removed_once_answered(tmp_path, zichuan, monkeypatch):
+    """Each period's facts go to a worker as an Arrow file in shared memory (mapped there, not pickled through a
+    pipe); the file is gone once the worker has answered."""
+    shared = tmp_path / "shm"
+    shared.mkdir()
+    monkeypatch.setattr(workers, "SHARED_MEMORY", str(shared))
+    handed = []
+    real = workers.handoff
+    monkeypatch.setattr(workers, "handoff", lambda table: handed.append(real(table)) or handed[-1])
+    monkeypatch.setenv("FLAGBOARD_PARALLEL_ROWS", "0")
+    obs = pd.concat([quarter(p) for p in ("2022Q1", "2022Q2", "2022Q3")], ignore_index=True)
+    with Store(str(tmp_path / "s.duckdb")) as st:
+        st.import_observations(zichuan, obs, who="张三", source="q.csv")
+        st.rescore(SCHEME, ["2022Q1", "2022Q2", "2022Q3"], who="张三")
+        assert sorted(league(st, SCHEME, "2022Q3")["entity"]) == ["A镇", "B镇", "C镇"]
+    assert [p.rsplit("/", 1)[0] for p in handed] == [str(shared)] * 3
+    assert list(shared.iterdir()) == []
+
+
+def test_a_period_without_facts_loses_its_results_in_the_workers_too(tmp_path, zichuan, monkeypatch):
+    """A period whose facts are gone is rescored to no results, in the worker processes as in the serial path."""
+    monkeypatch.setenv("FLAGBOARD_PARALLEL_ROWS", "0")
+    obs = pd.concat([quarter(p) for p in ("2022Q1", "2022Q2")], ignore_index=True)
+    with Store(str(tmp_path / "s.duckdb")) as st:
+        st.import_observations(zichuan, obs, who="张三", source="q.csv")
+        st.con.execute("DELETE FROM observations WHERE period = '2022Q1'")
+        st.rescore(SCHEME, ["2022Q1", "2022Q2"], who="张三")
+        kept = st.con.execute("SELECT DISTINCT period FROM results ORDER BY period").fetchall()
+    assert kept == [("2022Q2",)]
+
+
+def test_points_are_written_unit_by_unit_in_name_order(store, zichuan):
+    """Rows of one unit sit together (its detail reads few blocks), units in name order, indicators in rubric order."""
+    store.import_observations(zichuan, quarter(), who="张三", source="q2.csv")
+    rows = store.con.execute("SELECT entity, ord FROM result_points ORDER BY rowid").fetchall()
+    k = len(zichuan.indicators)
+    assert rows == [(e, o) for e in ("A镇", "B镇", "C镇") for o in range(k)]
+
+
 def test_workers_start_without_running_the_dashboard_script(tmp_path, zichuan, monkeypatch):
     """Under Streamlit ``__main__`` is the dashboard's script; a worker that re-ran it died without a session and
     broke the pool (seen in CI after the app tests). A ``__main__`` whose file would kill any process that runs it
