@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.codes import text_codes  # the encoding validation reuses (same Arrow buffers)
 from scoring.limits import Limits, current
 from scoring.problems import InputError, Problem
 
@@ -90,8 +91,6 @@ def fill_stored_lines(obs: pd.DataFrame) -> pd.DataFrame:
     """``obs`` with every missing line label (stored rows: bulk-loaded, or the stored rows an import is validated
     with) named by its period and unit: "已存数据 2023Q1 某镇". Each unit's label is built once (a national
     period has a million rows and forty thousand units); when every label was missing the column is a Categorical."""
-    from scoring.codes import text_codes  # the encoding validation reuses (same Arrow buffers)
-
     missing = obs["line"].isna().to_numpy() if "line" in obs.columns else np.ones(len(obs), dtype=bool)
     if not missing.any():
         return obs
@@ -101,7 +100,7 @@ def fill_stored_lines(obs: pd.DataFrame) -> pd.DataFrame:
     n_entities = max(len(entities), 1)
     labels = np.array([f"{STORED_LINE} {periods[u // n_entities]} {entities[u % n_entities]}" for u in units],
                       dtype=object)
-    if missing.all():
+    if missing.all() and len(set(labels)) == len(labels):  # (odd stored texts could make two labels alike)
         return obs.assign(line=pd.Categorical.from_codes(unit.reshape(-1), categories=pd.Index(labels, dtype="str")))
     line = obs["line"].to_numpy(dtype=object).copy()
     line[missing] = labels[unit.reshape(-1)[missing]]

@@ -31,3 +31,9 @@ def test_a_problem_on_a_stored_row_names_its_unit(zichuan):
     rows["line"] = None
     _, problems = validate(fill_stored_lines(rows), zichuan)
     assert [p.where for p in problems if p.severity == "error"] == ["已存数据 2022Q2 B镇"]  # PERIOD of the fixtures
+
+
+def test_two_units_whose_labels_read_alike_keep_their_rows():
+    """Stored texts with spaces could give two units the same label; every row is still labelled."""
+    obs = pd.DataFrame({"period": ["2022Q1 A", "2022Q1"], "entity": ["B", "A B"], "line": [None, None]})
+    assert list(fill_stored_lines(obs)["line"]) == ["已存数据 2022Q1 A B", "已存数据 2022Q1 A B"]
