@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.problems import Problem
-from scoring.reader import line_labels as line_labels_of_file
+from scoring.reader import csv_line_labels
 from scoring.rubric import Rubric
 
 
@@ -31,17 +31,12 @@ def _alternatives(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
     return found
 
 
-def line_label_series(n: int) -> pd.Series:
-    """"第2行" … for ``n`` rows without a line label (CSV line numbers: the header is line 1)."""
-    return line_labels_of_file("第", "行", n)
-
-
 def line_labels(obs: pd.DataFrame) -> pd.DataFrame:
     """``obs`` with the ``line`` and ``row`` columns validation would give it, so that dropping rows does not
     renumber the lines problems name."""
     if "line" in obs.columns:
         return obs
-    out = obs.assign(line=line_label_series(len(obs)).to_numpy())
+    out = obs.assign(line=csv_line_labels(len(obs)).to_numpy())
     return out if "row" in out.columns else out.assign(row=np.arange(2, len(obs) + 2))
 
 

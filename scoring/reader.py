@@ -84,6 +84,11 @@ def line_labels(prefix: str, suffix: str, n: int) -> pd.Series:
     return pd.Series(pc.binary_join_element_wise(prefix, numbers, suffix, "").to_pandas(), dtype="str")
 
 
+def csv_line_labels(n: int) -> pd.Series:
+    """"第2行" … for ``n`` rows of a CSV file, or of rows without a line label (the header is line 1)."""
+    return line_labels("第", "行", n)
+
+
 STORED_LINE = "已存数据"  # line label prefix of rows that come from the store, not from a file
 
 
@@ -155,7 +160,7 @@ def read_csv_encoded(raw: bytes, source: str = "CSV", limits: Limits | None = No
         raise InputError(problems)
     frame = pd.read_csv(io.BytesIO(raw), encoding=encoding, dtype=str, keep_default_na=False,
                         skip_blank_lines=False, index_col=False)
-    return _normalise(frame, line_labels("第", "行", len(frame)), source), encoding
+    return _normalise(frame, csv_line_labels(len(frame)), source), encoding
 
 
 def _cell_text(v) -> str:

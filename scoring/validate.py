@@ -24,7 +24,8 @@ from scoring.codes import as_categoricals, first_rows, small_sort, text_codes
 from scoring.kinds import ItemSpec
 from scoring.phases import split_period
 from scoring.problems import Problem
-from scoring.rank_form import drop_blank_alternatives, line_label_series
+from scoring.rank_form import drop_blank_alternatives
+from scoring.reader import csv_line_labels
 from scoring.rubric import Indicator, Rubric
 from scoring.rules.base import Rule, ScoreContext
 
@@ -321,7 +322,7 @@ def prepare(obs: pd.DataFrame, rubric: Rubric, roster: set[str] | None = None) -
     else:
         rows_no = np.full(len(obs), -1)
     if "line" not in obs.columns:
-        obs["line"] = line_label_series(len(obs))
+        obs["line"] = csv_line_labels(len(obs))
     period, periods = text_codes(obs["period"])
     entity, entities = text_codes(obs["entity"])
     unit = pd.factorize(period * max(len(entities), 1) + entity)[0]

@@ -29,8 +29,7 @@ from queries.store.errors import LockedError, RefusedError
 from scoring.intake import in_file_order
 from scoring.lookalike import lookalike_problems
 from scoring.problems import InputError, Problem, errors_only
-from scoring.rank_form import line_label_series
-from scoring.reader import STORED_LINE, fill_stored_lines
+from scoring.reader import STORED_LINE, csv_line_labels, fill_stored_lines
 from scoring.rubric import Rubric
 
 SQL = beside(__file__)
@@ -83,7 +82,7 @@ def plan(cur, rubric: Rubric, obs: pd.DataFrame) -> ImportPlan:
         if col not in obs.columns:
             obs[col] = ""
     if "line" not in obs.columns:
-        obs["line"] = line_label_series(len(obs)).to_numpy()
+        obs["line"] = csv_line_labels(len(obs)).to_numpy()
     empty_units = pd.DataFrame(columns=["period", "entity", "group", "status"])
     if obs.empty:
         return ImportPlan(obs, [Problem("文件 file", "没有任何观测数据行 (no observation rows)")], empty_units)

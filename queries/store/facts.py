@@ -34,13 +34,9 @@ def of_other_units(cur, scheme: str) -> pd.DataFrame:
     return SQL.other_units_observations(cur, scheme=scheme)
 
 
-def of_period(cur, scheme: str, period: str) -> pd.DataFrame:
-    """Every stored row of a period, to score it (interchange columns, ``group`` and ``line``)."""
-    return SQL.period_observations.arrow(cur, scheme=scheme, period=period)
-
-
 def table_of_period(cur, scheme: str, period: str) -> pa.Table:
-    """:func:`of_period` as an Arrow table (what a scoring worker process receives: no pandas in this process)."""
+    """Every stored row of a period, to score it (interchange columns, ``group`` and ``line``), as an Arrow table:
+    what a scoring worker process receives (no pandas in this process)."""
     return SQL.period_observations.table(cur, scheme=scheme, period=period)
 
 

@@ -75,17 +75,17 @@ def score_clean(cur, rubric: Rubric, clean: pd.DataFrame, periods: list[str]) ->
     return out
 
 
-def fetch_period(cur, rubric: Rubric, period: str) -> Fetched:
-    """A period's stored facts and recorded award decisions."""
-    return Fetched(facts.of_period(cur, rubric.id, period),
-                   SQL.decisions_of_period.arrow(cur, scheme=rubric.id, period=period))
-
-
 def fetch_for_scoring(cur, rubric: Rubric, period: str) -> Fetched:
-    """:func:`fetch_period` with the facts as an Arrow table (what :func:`score_each` hands to a worker process;
-    pandas only where the scoring runs)."""
+    """A period's stored facts (an Arrow table: what :func:`score_each` hands to a worker process, pandas only
+    where the scoring runs) and recorded award decisions."""
     return Fetched(facts.table_of_period(cur, rubric.id, period),
                    SQL.decisions_of_period.arrow(cur, scheme=rubric.id, period=period))
+
+
+def fetch_period(cur, rubric: Rubric, period: str) -> Fetched:
+    """:func:`fetch_for_scoring` with the facts as a frame (to score or inspect them in this process)."""
+    got = fetch_for_scoring(cur, rubric, period)
+    return Fetched(got.obs.to_pandas(), got.decided)
 
 
 def score_period(cur, rubric: Rubric, period: str) -> Scored:
@@ -115,7 +115,7 @@ def render_reasons(cur, scheme: str, period: str, entity: str, places: dict[str,
 
 
 def _score(fetched: Fetched, rubric: Rubric) -> tuple[Scored | None, list[Problem]]:
-    obs = fetched.obs.to_pandas() if isinstance(fetched.obs, pa.Table) else fetched.obs
+    obs = fetched.obs.to_pandas()
     if obs.empty:
         return None, []
     try:
@@ -126,8 +126,9 @@ def _score(fetched: Fetched, rubric: Rubric) -> tuple[Scored | None, list[Proble
 
 def score_each(rubric: Rubric, periods: list[str], fetch: Callable[[str], Fetched],
                write: Callable[[str, Scored | None], object], rows: int = 0) -> None:
-    """Score ``periods`` one at a time: ``fetch(period)`` and ``write(period, scored)`` run on the caller's
-    thread (``scored`` is None for a period without facts). With enough facts to score (``rows``: how many the
+    """Score ``periods`` one at a time: ``fetch(period)`` (the facts as an Arrow table, as
+    :func:`fetch_for_scoring` gives them) and ``write(period, scored)`` run on the caller's thread (``scored`` is
+    None for a period without facts). With enough facts to score (``rows``: how many the
     periods hold; :mod:`.workers`), the scoring runs in two worker processes; otherwise in a worker thread,
     period k+1 while period k is written.
     Every period's problems are collected and raised together as one InputError; from the first period with

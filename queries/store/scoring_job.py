@@ -13,13 +13,10 @@ from scoring.reader import fill_stored_lines
 from scoring.validate import validate
 
 
-def run(rubric, obs, decided: pd.DataFrame) -> dict:
-    """Validate and score one period's stored facts (an Arrow file's path from :func:`.workers.handoff`, an Arrow
-    table or a frame), without reasons."""
-    if isinstance(obs, str):
-        obs = pa.ipc.open_file(pa.memory_map(obs)).read_all()  # mapped, not copied
-    if isinstance(obs, pa.Table):
-        obs = obs.to_pandas()
+def run(rubric, path: str, decided: pd.DataFrame) -> dict:
+    """Validate and score one period's stored facts (the Arrow file :func:`.workers.handoff` wrote), without
+    reasons."""
+    obs = pa.ipc.open_file(pa.memory_map(path)).read_all().to_pandas()  # mapped, not copied
     if obs.empty:  # a period without facts: its results go (as in the thread path)
         return {"empty": True, "problems": [], "rss_mib": _peak_rss_mib()}
     obs, problems = validate(fill_stored_lines(obs), rubric)

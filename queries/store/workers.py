@@ -121,11 +121,10 @@ def score_in_processes(rubric, periods: list[str], fetch: Callable) -> Iterator:
             _remove(path)
 
 
-def handoff(table) -> str:
-    """Write a period's facts (an Arrow table, or a frame) as an Arrow file in shared memory for a worker to map:
-    a memory copy, where pickling them through the worker's pipe cost the caller's process half a second per
-    national period. The caller removes the file when the worker has answered."""
-    table = table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
+def handoff(table: pa.Table) -> str:
+    """Write a period's facts as an Arrow file in shared memory for a worker to map: a memory copy, where pickling
+    them through the worker's pipe cost the caller's process half a second per national period. The caller removes
+    the file when the worker has answered."""
     folder = SHARED_MEMORY if os.access(SHARED_MEMORY, os.W_OK) else None
     fd, path = tempfile.mkstemp(prefix="flagboard-facts-", suffix=".arrow", dir=folder)
     with os.fdopen(fd, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
