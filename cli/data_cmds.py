@@ -14,12 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import duckdb
 
 from cli.common import DEFAULT_DB, EXIT_BAD_INPUT, CliError, cli_actor, get_rubric, report
 from cli.faults import describe
 from cli.store_cmds import open_store
-from documents.backup import MANIFEST, BackupError, after_publish, backup, sha256_of, verify_backup
+from documents.backup import FAULTS, MANIFEST, BackupError, after_publish, sha256_of, verified_backup
 from documents.restore import restore
 from documents.template import build_template, default_units, read_units
 from queries.audit import KIND_LABELS, audit_log
@@ -218,7 +217,7 @@ def backup_after_publish(store: Store, scheme: str, period: str) -> None:
     status 2 with a message saying the period *is* published and how to back up by hand."""
     try:
         folder = after_publish(store, scheme, period)
-    except (BackupError, OSError, duckdb.Error) as exc:
+    except FAULTS as exc:
         what = str(exc) if isinstance(exc, BackupError) else f"{describe(exc)[0]}（{exc}）"
         raise CliError(f"{period} 已发布并锁定，但发布后的自动备份未完成 (published; the backup after it failed)：{what}。"
                        f"请处理后用 flagboard backup --db {store.path} --out 新文件夹 手动备份") from None
@@ -267,8 +266,7 @@ def run_backup(args) -> int:
         raise CliError(HELD_FOR_BACKUP.format(db=args.db)) from None
     try:
         with store:
-            backup(store, args.out)
-        manifest = verify_backup(args.out)
+            manifest = verified_backup(store, args.out)
     except BackupError as exc:
         raise CliError(str(exc)) from None
     n = sum(t["rows"] for t in manifest["tables"].values())

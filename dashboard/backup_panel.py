@@ -9,19 +9,21 @@ write door, which lets the office only: :func:`documents.restore.restore`).
 """
 from __future__ import annotations
 
-import duckdb
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
 from dashboard.plain import plain
 from dashboard.state import viewer
-from documents.backup import BackupError, after_publish, backup_beside, backups_dir, list_backups, zip_backup
+from documents.backup import (FAULTS, after_publish, backup_beside, backups_dir, list_backups, read_manifest,
+                              zip_backup)
 from queries.store import Store
 
 FLASH = "data_backup_flash"  # (kind, message) shown after the rerun that follows a publish
 ZIPPED = "data_backup_zip"  # (folder name, ZIP bytes) ready to download
 NOT_OFFICE = ("只有办公室账户可以备份和下载备份 "
               "(only the office may back up: a backup holds every account's password hash)")
-FAULTS = (BackupError, OSError, duckdb.Error)  # what a backup can meet: refusal, disk full or unwritable, store fault
 
 
 def after_publish_backup(store: Store, scheme: str, period: str) -> None:
@@ -43,13 +45,26 @@ def show_flash() -> None:
         (st.warning if kind == "warning" else st.info)(message)
 
 
-def _zip(store: Store, name: str) -> None:
-    """Prepare the ZIP of one backup folder for the download button (verified first)."""
+def _zip(store: Store, name: str, just_verified: bool = False) -> None:
+    """Prepare the ZIP of one backup folder for the download button (verified first, unless it was just now)."""
+    folder = backups_dir(store) / name
     try:
-        st.session_state[ZIPPED] = (name, zip_backup(backups_dir(store) / name))
+        st.session_state[ZIPPED] = (name, zip_backup(folder, read_manifest(folder) if just_verified else None))
     except FAULTS as exc:
         st.session_state.pop(ZIPPED, None)
         st.error(f"无法打包备份 {plain(name)}：{plain(exc)}")
+
+
+def _listed(folder: Path) -> pd.DataFrame:
+    """The backups beside the store, read again only when the folder changed (a backup is renamed into place, so
+    the folder's modification time moves; every tab of the data page runs on each rerun)."""
+    stamp = folder.stat().st_mtime_ns if folder.is_dir() else 0
+    return _read_listing(str(folder), stamp)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _read_listing(folder: str, stamp: int) -> pd.DataFrame:
+    return list_backups(folder)
 
 
 def backup_tab(store: Store) -> None:
@@ -69,8 +84,8 @@ def backup_tab(store: Store) -> None:
             st.error(f"备份未完成，未留下不完整的备份：{plain(exc)}")
         else:
             st.success(f"已备份到 {plain(folder)}（已校验 SHA-256）。")
-            _zip(store, folder.name)
-    table = list_backups(backups_dir(store))
+            _zip(store, folder.name, just_verified=True)
+    table = _listed(backups_dir(store))
     if table.empty:
         st.info("还没有备份。")
         return

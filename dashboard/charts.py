@@ -16,7 +16,6 @@ from documents.palette import DARK, FONT, GAIN_SCALE, GOLD, GREY, LOST_SCALE, PA
 
 RIGHT_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left"}
 BELOW_LEGEND = {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"}
-UNIT_COLOURS = PALETTE  # the project's distinct colours: one per unit that moves on the 情景分析 page
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
@@ -244,7 +243,7 @@ def scenario_ranks(detail: pd.DataFrame, order: tuple[str, ...], grade_name: str
         part = part.set_index("情景").reindex(list(order)).reset_index()
         flags = part[mark] if mark else pd.Series("", index=part.index)
         moves = part["名次"].nunique() > 1 or part["等次"].nunique() > 1 or flags.nunique() > 1
-        colour = UNIT_COLOURS[movers % len(UNIT_COLOURS)] if moves else GREY
+        colour = PALETTE[movers % len(PALETTE)] if moves else GREY  # one per unit that moves
         movers += bool(moves)
         symbols = ["star" if mark and f == mark else "circle" if grade_name and g == grade_name else "circle-open"
                    for g, f in zip(part["等次"], flags)]

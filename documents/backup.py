@@ -26,6 +26,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from queries.statements import beside
@@ -197,6 +198,20 @@ def backups_dir(store: Store) -> Path:
     return Path(store.path).resolve().parent / BACKUPS
 
 
+FAULTS = (BackupError, OSError, duckdb.Error)  # what a backup can meet: refusal, disk full or unwritable, store fault
+
+
+def verified_backup(store: Store, out_dir: str | Path) -> dict:
+    """:func:`backup` then :func:`verify_backup`; returns the manifest. A backup that fails its verification is
+    removed (and the error raised): no folder that looks complete is left unverified."""
+    backup(store, out_dir)
+    try:
+        return verify_backup(out_dir)
+    except BackupError:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
 def backup_beside(store: Store, label: str) -> Path:
     """A verified backup in ``<store dir>/backups/<label>-<time>/``; returns its folder. A backup that fails its
     verification is removed (and the error raised): no folder that looks complete is left unverified."""
@@ -208,12 +223,7 @@ def backup_beside(store: Store, label: str) -> Path:
     while folder.exists():
         n += 1
         folder = parent / f"{stem}-{n}"
-    backup(store, folder)
-    try:
-        verify_backup(folder)
-    except BackupError:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    verified_backup(store, folder)
     return folder
 
 
@@ -242,11 +252,12 @@ def list_backups(folder: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values(["created", "name"], ascending=False, ignore_index=True)
 
 
-def zip_backup(folder: str | Path) -> bytes:
+def zip_backup(folder: str | Path, manifest: dict | None = None) -> bytes:
     """A verified backup folder as ZIP bytes (entries ``<folder name>/<file>``; Parquet is compressed already, so
-    stored as is). Unzipped it is the folder again; ``flagboard restore --from`` also takes the ZIP itself."""
+    stored as is). Unzipped it is the folder again; ``flagboard restore --from`` also takes the ZIP itself.
+    ``manifest``: the folder's, when it was verified just now (else it is verified here)."""
     src = Path(folder)
-    manifest = verify_backup(src)
+    manifest = manifest if manifest is not None else verify_backup(src)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         for file in [MANIFEST] + [t["file"] for t in manifest["tables"].values()]:

@@ -1,10 +1,10 @@
 """Restore a store from a backup (a folder, or the ZIP the data page offers), keeping the store it replaces and
 that store's later audit rows.
 
-1. The backup is verified first (:func:`documents.backup.verify_backup`): a missing, extra, truncated or changed
-   file refuses the restore and nothing is touched.
-2. The store being replaced: held by another process → :class:`~queries.store.StoreBusyError`; opens → its
+1. The store being replaced: held by another process → :class:`~queries.store.StoreBusyError`; opens → its
    audit rows are read; does not open (zero-length, corrupt, not a DuckDB file) → it is only moved aside.
+2. The backup is verified (:func:`documents.backup.verify_backup`): a missing, extra, truncated or changed file
+   refuses the restore and nothing is touched.
    Who may restore is that store's write door's decision (the command line: its administrator; an account: the
    office only, a refusal audited there).
 3. A new store file is built beside it (the current schema, so views and new tables are the current ones) and

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from queries.display import component_labels, round_to, top_grade
+from queries.league import award_column
 from queries.robustness import scenarios
 from queries.store import Store
 from scoring.rubric import Rubric
-from scoring.whatif import Scenario
+from scoring.whatif import CURRENT, Scenario
 
-CURRENT = "现行"  # the rubric's own settings (weight_scenarios' first scenario)
 WEIGHT_STEP = 0.1  # the standard weight scenarios move the first component's weight by this much either way
 
 
@@ -49,7 +49,7 @@ def quota_scenario(rubric: Rubric, top: int) -> Scenario:
     return Scenario(f"{top}个“{top_grade(rubric).name}”", quota=top)
 
 
-def no_tie_breakers(rubric: Rubric) -> Scenario:
+def no_tie_breakers() -> Scenario:
     return Scenario("不用并列规则", tie_breakers=False)
 
 
@@ -63,7 +63,7 @@ def standard_scenarios(rubric: Rubric) -> list[Scenario]:
     if grade is not None and grade.top is not None:
         out += [quota_scenario(rubric, n) for n in (grade.top - 1, grade.top + 1) if n >= 1]
     if rubric.award is not None and rubric.award.tie_breakers:
-        out.append(no_tie_breakers(rubric))
+        out.append(no_tie_breakers())
     return out
 
 
@@ -87,7 +87,7 @@ def custom_scenario(rubric: Rubric, share: int | None = None, quota: int | None 
     if quota is not None and grade is not None and grade.top is not None and quota != grade.top:
         update["quota"], names = int(quota), names + [quota_scenario(rubric, int(quota)).name]
     if not tie_breakers and rubric.award is not None and rubric.award.tie_breakers:
-        update["tie_breakers"], names = False, names + [no_tie_breakers(rubric).name]
+        update["tie_breakers"], names = False, names + [no_tie_breakers().name]
     return Scenario("自定义：" + "，".join(names), **update) if update else None
 
 
@@ -139,10 +139,11 @@ def scenario_view(store: Store, scheme: str, period: str, grp: str | None,
     units = list(now["entity"])
     detail = pd.DataFrame({"情景": table["scenario"], "单位": table["entity"], "总分": round_to(table["final"], d),
                            "名次": table["rank"].astype("int64"), "等次": table["grade"], "红旗": table["flag"]})
-    detail = detail.rename(columns={"红旗": mark or "奖项"}).reset_index(drop=True)
+    detail = detail.rename(columns={"红旗": award_column(rubric)}).reset_index(drop=True)
     ranks = table.pivot(index="entity", columns="scenario", values="rank").reindex(index=units, columns=list(order))
     ranks = ranks.astype("int64").rename_axis(columns=None).reset_index().rename(columns={"entity": "单位"})
     by_name = {s.name: s for s in wanted}
+    award = award_column(rubric)
     rows = []
     for name in order:
         part = table[table["scenario"] == name].sort_values(["rank", "entity"], kind="stable")
@@ -152,7 +153,7 @@ def scenario_view(store: Store, scheme: str, period: str, grp: str | None,
         held = part.loc[part["flag"] != "", ["entity", "flag"]]
         rows.append({"情景": name, f"“{grade.name if grade else '好'}”单位": "、".join(good) or "—",
                      f"“{grade.name if grade else '好'}”变化": _set_change(was, good),
-                     mark or "奖项": "、".join(f"{e}（{f}）" if f != mark else e for e, f in held.to_numpy()) or "—",
+                     award: "、".join(f"{e}（{f}）" if f != mark else e for e, f in held.to_numpy()) or "—",
                      "名次变动单位数": moved, "设置": describe(by_name.get(name, Scenario(CURRENT)), rubric)})
     summary = pd.DataFrame(rows)
     if grade is None:

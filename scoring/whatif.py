@@ -21,6 +21,8 @@ from scoring.validate import validate
 
 FACT_COLUMNS = ["indicator", "item", "value", "ref", "note"]
 
+CURRENT = "现行"  # the scenario of the rubric's own settings (first in every comparison)
+
 
 @dataclass
 class WhatIf:
@@ -105,7 +107,7 @@ def weight_scenarios(obs: pd.DataFrame, rubric: Rubric, scenarios: list[Scenario
     if errors_only(problems):
         raise InputError(errors_only(problems))
     frames = []
-    for scenario in [Scenario("现行"), *scenarios]:
+    for scenario in [Scenario(CURRENT), *scenarios]:
         league = score_valid(clean, scenario.apply(rubric), decisions, reasons=False).league
         frames.append(league[["period", "group", "entity", "final", "rank", "grade", "flag"]]
                       .assign(scenario=scenario.name))

@@ -39,8 +39,8 @@ st.subheader("各情景的结果")
 st.dataframe(view.summary, hide_index=True, key="scn_summary", height=widgets.rows_height(len(view.summary)),
              column_config={"设置": st.column_config.TextColumn("设置", width="medium")})
 st.caption(f"“{CURRENT}”：细则的现行设置。变化均与现行相比：+ 新获，− 失去。")
-st.plotly_chart(charts.scenario_ranks(view.detail, view.order, view.grade_name, view.mark), key="scn_chart",
-                config={"displaylogo": False})
+st.plotly_chart(charts.figure(charts.scenario_ranks, view.detail, view.order, view.grade_name, view.mark),
+                key="scn_chart", config={"displaylogo": False})
 
 st.subheader("各单位在各情景下的名次")
 st.dataframe(view.ranks, hide_index=True, key="scn_ranks", height=widgets.rows_height(len(view.ranks)))
